@@ -1,0 +1,5 @@
+import { ok } from '@chat/shared';
+import { auth, route } from '../app';
+import { EmailBody } from '../schemas';
+
+export const handler = route({ public: true, body: EmailBody }, async ({ body }) => ok(await auth.resendConfirmationCode(body.email)));

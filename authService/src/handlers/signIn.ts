@@ -1,0 +1,5 @@
+import { ok } from '@chat/shared';
+import { auth, route } from '../app';
+import { SignInBody } from '../schemas';
+
+export const handler = route({ public: true, body: SignInBody }, async ({ body }) => ok(await auth.signIn(body.email, body.password)));

@@ -1,0 +1,5 @@
+import { created } from '@chat/shared';
+import { auth, route } from '../app';
+import { SignUpBody } from '../schemas';
+
+export const handler = route({ public: true, body: SignUpBody }, async ({ body }) => created(await auth.signUp(body)));

@@ -1,0 +1,34 @@
+import type { Config } from 'jest';
+
+const moduleNameMapper = {
+  '^@chat/shared$': '<rootDir>/shared/src/index.ts',
+  '^@chat/shared/(.*)$': '<rootDir>/shared/src/$1',
+};
+// Type checking is `npm run typecheck`'s job; jest only transpiles, which keeps the suite fast.
+const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] as [string, object] };
+
+const config: Config = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/**/test/unit/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/.esbuild/', '/.serverless/'],
+      moduleNameMapper,
+      transform,
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/**/test/integration/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/.esbuild/', '/.serverless/'],
+      moduleNameMapper,
+      transform,
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testTimeout: 60_000,
+    },
+  ],
+};
+
+export default config;

@@ -1,0 +1,20 @@
+/** The SSM parameters the services read at run time (names as in the contract and operations guide). */
+export const Parameter = {
+  websocketDomain: '/WEBSOCKET_DOMAIN',
+  websocketStage: '/WEBSOCKET_STAGE',
+  snsTopicArn: '/SNS_TOPIC_ARN',
+  redisHost: '/REDIS_HOST',
+  redisPort: '/REDIS_PORT',
+  enableMetrics: '/ENABLE_METRICS',
+  clientId: '/CLIENT_ID',
+  userPoolId: '/COGNITO_USER_POOL_ID',
+  usersTable: '/USERS_TABLE_NAME',
+  messagesTable: '/MESSAGE_TABLE_NAME',
+  connectionsTable: '/WEBSOCKET_TABLE_NAME',
+  membersTable: '/CONVERSATION_MEMBERS_TABLE',
+  conversationsTable: '/CONVERSATIONS_TABLE_NAME',
+} as const;
+
+export type ParameterName = (typeof Parameter)[keyof typeof Parameter];
+
+export const ALL_PARAMETERS: readonly ParameterName[] = Object.values(Parameter);

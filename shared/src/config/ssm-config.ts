@@ -1,0 +1,96 @@
+import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { logger } from '../observability/logger';
+import type { ParameterName } from './parameters';
+
+/** Reads configuration values by name; implemented by SSM in production and by plain maps in unit tests. */
+export interface ConfigSource {
+  get(name: ParameterName): Promise<string>;
+  getMany<N extends ParameterName>(names: readonly N[]): Promise<Record<N, string>>;
+  /** A value that may be absent (e.g. Redis in a deployment without it). */
+  find(name: ParameterName): Promise<string | undefined>;
+}
+
+export class MissingParameterError extends Error {
+  constructor(readonly names: string[]) {
+    super(`Missing SSM parameter(s): ${names.join(', ')}`);
+    this.name = 'MissingParameterError';
+  }
+}
+
+interface Entry {
+  value: string | undefined;
+  fetchedAt: number;
+}
+
+const BATCH = 10; // GetParameters accepts at most 10 names per call.
+
+/**
+ * Configuration read from SSM Parameter Store at run time and cached for `ttlMs`, so a changed
+ * parameter takes effect in every warm container within that time, without a redeploy.
+ * Concurrent misses for the same names share one request.
+ */
+export class SsmConfig implements ConfigSource {
+  private readonly cache = new Map<string, Entry>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly ssm: SSMClient,
+    private readonly ttlMs: number = Number(process.env.CONFIG_TTL_SECONDS ?? 30) * 1000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async get(name: ParameterName): Promise<string> {
+    return (await this.getMany([name]))[name];
+  }
+
+  async find(name: ParameterName): Promise<string | undefined> {
+    await this.load([name]);
+    return this.cache.get(name)?.value;
+  }
+
+  async getMany<N extends ParameterName>(names: readonly N[]): Promise<Record<N, string>> {
+    await this.load(names);
+    const missing = names.filter((n) => this.cache.get(n)?.value === undefined);
+    if (missing.length) throw new MissingParameterError(missing);
+    return Object.fromEntries(names.map((n) => [n, this.cache.get(n)!.value])) as Record<N, string>;
+  }
+
+  private async load(names: readonly string[]): Promise<void> {
+    const now = this.now();
+    const stale = names.filter((n) => {
+      const entry = this.cache.get(n);
+      return !entry || now - entry.fetchedAt >= this.ttlMs;
+    });
+    const toFetch = stale.filter((n) => !this.inFlight.has(n));
+    for (let i = 0; i < toFetch.length; i += BATCH) {
+      const batch = toFetch.slice(i, i + BATCH);
+      const request = this.fetch(batch).finally(() => batch.forEach((n) => this.inFlight.delete(n)));
+      batch.forEach((n) => this.inFlight.set(n, request));
+    }
+    await Promise.all(stale.map((n) => this.inFlight.get(n)).filter(Boolean));
+  }
+
+  private async fetch(names: string[]): Promise<void> {
+    const out = await this.ssm.send(new GetParametersCommand({ Names: names, WithDecryption: true }));
+    const fetchedAt = this.now();
+    for (const p of out.Parameters ?? []) this.cache.set(p.Name!, { value: p.Value, fetchedAt });
+    for (const name of out.InvalidParameters ?? []) this.cache.set(name, { value: undefined, fetchedAt });
+    logger.debug('config.refreshed', { parameters: names, missing: out.InvalidParameters ?? [] });
+  }
+}
+
+/** A fixed configuration, for unit tests and scripts. */
+export class StaticConfig implements ConfigSource {
+  constructor(private readonly values: Partial<Record<ParameterName, string>>) {}
+  async get(name: ParameterName): Promise<string> {
+    return (await this.getMany([name]))[name];
+  }
+  async find(name: ParameterName): Promise<string | undefined> {
+    return this.values[name];
+  }
+  async getMany<N extends ParameterName>(names: readonly N[]): Promise<Record<N, string>> {
+    const missing = names.filter((n) => this.values[n] === undefined);
+    if (missing.length) throw new MissingParameterError(missing);
+    return Object.fromEntries(names.map((n) => [n, this.values[n]])) as Record<N, string>;
+  }
+}

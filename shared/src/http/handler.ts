@@ -1,0 +1,126 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { ZodType } from 'zod';
+import { AppError, badRequest, payloadTooLarge } from '../errors';
+import { logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import type { AuthenticatedUser, TokenVerifier } from '../auth/token-verifier';
+import { validate } from '../validation';
+import type { HttpResult } from './responses';
+import { correlationIdFrom } from '../observability/correlation';
+
+export interface HttpDeps {
+  verifier: () => TokenVerifier;
+  metrics: () => Metrics;
+}
+
+export interface RouteSpec<B, Q, P> {
+  /** Public routes skip the bearer token check (only the sign-up/sign-in family). */
+  public?: boolean;
+  body?: ZodType<B>;
+  query?: ZodType<Q>;
+  path?: ZodType<P>;
+  /** Largest accepted body in bytes (default 64 KiB). */
+  maxBodyBytes?: number;
+}
+
+export interface RequestContext {
+  requestId: string;
+  correlationId: string;
+  /** The raw bearer token (e.g. for sign-out). */
+  token?: string;
+}
+
+export interface RouteInput<B, Q, P, Authed extends boolean> {
+  body: B;
+  query: Q;
+  path: P;
+  user: Authed extends true ? AuthenticatedUser : undefined;
+  ctx: RequestContext;
+}
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+let coldStart = true;
+const DEFAULT_MAX_BODY = 64 * 1024;
+
+/**
+ * Wraps a use-case call into an HTTP API (payload v2) Lambda handler: log context, correlation id,
+ * bearer-token auth, JSON parsing, schema validation, error → status mapping in the contract's
+ * error shape, and the metric flush. Handlers only say what they need and which use case to call.
+ */
+export function httpRoute(deps: HttpDeps) {
+  function route<B = undefined, Q = undefined, P = undefined>(
+    spec: RouteSpec<B, Q, P> & { public: true },
+    fn: (input: RouteInput<B, Q, P, false>) => Promise<HttpResult>,
+  ): Handler;
+  function route<B = undefined, Q = undefined, P = undefined>(
+    spec: RouteSpec<B, Q, P>,
+    fn: (input: RouteInput<B, Q, P, true>) => Promise<HttpResult>,
+  ): Handler;
+  function route<B, Q, P>(spec: RouteSpec<B, Q, P>, fn: (input: RouteInput<B, Q, P, boolean>) => Promise<HttpResult>): Handler {
+    return async (event, context) => {
+      const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+      const correlationId = correlationIdFrom(event.headers?.['x-correlation-id'], requestId);
+      const wasCold = coldStart;
+      coldStart = false;
+      return logger.withContext(
+        { requestId, correlationId, awsRequestId: context.awsRequestId, coldStart: wasCold, route: event.routeKey },
+        async () => {
+          const started = Date.now();
+          let result: APIGatewayProxyStructuredResultV2;
+          try {
+            const token = bearerToken(event.headers?.authorization);
+            const user = spec.public ? undefined : await deps.verifier().verify(token);
+            const body = spec.body ? validate(spec.body, parseBody(event, spec.maxBodyBytes ?? DEFAULT_MAX_BODY), 'body') : (undefined as B);
+            const query = spec.query ? validate(spec.query, event.queryStringParameters ?? {}, 'query') : (undefined as Q);
+            const path = spec.path ? validate(spec.path, event.pathParameters ?? {}, 'path') : (undefined as P);
+            const out = await fn({ body, query, path, user, ctx: { requestId, correlationId, token } });
+            result = respond(out.status, out.body, correlationId, out.headers);
+          } catch (err) {
+            result = errorResponse(err, requestId, correlationId);
+          } finally {
+            await deps.metrics().flush();
+          }
+          logger.info('request.completed', { status: result.statusCode, durationMs: Date.now() - started });
+          return result;
+        },
+      );
+    };
+  }
+  return route;
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+function parseBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') throw badRequest('Request body is required');
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > maxBytes) throw payloadTooLarge(`Request body exceeds ${maxBytes} bytes`);
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw badRequest('Request body is not valid JSON');
+  }
+}
+
+function respond(status: number, body: unknown, correlationId: string, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId, ...headers },
+    body: body === undefined ? '' : JSON.stringify(body),
+  };
+}
+
+/** Maps any thrown value to the contract's error shape; only AppErrors reveal their message. */
+export function errorResponse(err: unknown, requestId: string, correlationId: string): APIGatewayProxyStructuredResultV2 {
+  if (err instanceof AppError) {
+    if (err.status >= 500) logger.error('request.failed', { error: err });
+    else logger.info('request.rejected', { status: err.status, code: err.code, reason: err.message });
+    return respond(err.status, { error: { code: err.code, message: err.message, field: err.field, requestId } }, correlationId);
+  }
+  logger.error('request.failed', { error: err });
+  return respond(500, { error: { code: 'INTERNAL', message: 'Internal error', requestId } }, correlationId);
+}

@@ -1,0 +1,92 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export type LogFields = Record<string, unknown>;
+
+const invocation = new AsyncLocalStorage<LogFields>();
+
+/**
+ * Structured JSON logger. Keys that belong to the current invocation (requestId, correlationId,
+ * userId, ...) live in AsyncLocalStorage, so adapters deep in the call stack log with the request's
+ * context without it being passed down by hand.
+ */
+export class Logger {
+  private readonly minLevel: number;
+
+  constructor(
+    private readonly base: LogFields = {},
+    level: string = process.env.LOG_LEVEL ?? 'info',
+    private readonly write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  ) {
+    this.minLevel = LEVELS[(level.toLowerCase() as LogLevel)] ?? LEVELS.info;
+  }
+
+  debug(message: string, fields?: LogFields): void {
+    this.log('debug', message, fields);
+  }
+  info(message: string, fields?: LogFields): void {
+    this.log('info', message, fields);
+  }
+  warn(message: string, fields?: LogFields): void {
+    this.log('warn', message, fields);
+  }
+  error(message: string, fields?: LogFields): void {
+    this.log('error', message, fields);
+  }
+
+  /** Adds keys to the current invocation's context (e.g. userId once the token is verified). */
+  appendKeys(fields: LogFields): void {
+    const store = invocation.getStore();
+    if (store) Object.assign(store, fields);
+  }
+
+  /** The current invocation's context, e.g. to read the correlation id. */
+  context(): LogFields {
+    return invocation.getStore() ?? {};
+  }
+
+  /** Runs fn with a fresh invocation context. */
+  withContext<T>(fields: LogFields, fn: () => Promise<T>): Promise<T> {
+    return invocation.run({ ...fields }, fn);
+  }
+
+  private log(level: LogLevel, message: string, fields?: LogFields): void {
+    if (LEVELS[level] < this.minLevel) return;
+    const entry: LogFields = {
+      timestamp: new Date().toISOString(),
+      level,
+      message,
+      ...this.base,
+      ...invocation.getStore(),
+      ...(fields ? serialise(fields) : {}),
+    };
+    this.write(safeStringify(entry));
+  }
+}
+
+function serialise(fields: LogFields): LogFields {
+  const out: LogFields = {};
+  for (const [key, value] of Object.entries(fields)) {
+    out[key] = value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
+  }
+  return out;
+}
+
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return JSON.stringify({ level: 'error', message: 'unserialisable log entry' });
+  }
+}
+
+const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
+
+/** The process-wide logger: one per Lambda container, tagged with the service and function. */
+export const logger = new Logger({
+  service: process.env.SERVICE_NAME,
+  function: functionName ? functionName.split('-').slice(2).join('-') || functionName : undefined,
+  functionName,
+});

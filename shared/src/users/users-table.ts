@@ -1,0 +1,100 @@
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** A user's public profile (the `Users` table; userId is the Cognito `sub`). */
+export interface UserProfile {
+  userId: string;
+  email: string;
+  fullName: string;
+  confirmed: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const toPublicProfile = (item: Record<string, unknown>): UserProfile => ({
+  userId: item.userId as string,
+  email: item.email as string,
+  fullName: item.fullName as string,
+  confirmed: Boolean(item.confirmed),
+  createdAt: item.createdAt as string,
+  updatedAt: item.updatedAt as string,
+});
+
+/**
+ * Search keys for the sparse `nameSearchIndex` / `emailSearchIndex` GSIs: the partition is the
+ * first character of the lower-cased value, the sort key the lower-cased value, so a prefix search
+ * is one `begins_with` Query on one partition. Only confirmed users carry them, so only they can
+ * be found.
+ */
+export function searchKeys(fullName: string, email: string): Record<string, string> {
+  const name = normaliseForSearch(fullName);
+  const mail = normaliseForSearch(email);
+  return { nameKey: name.charAt(0), nameSort: name, emailKey: mail.charAt(0), emailSort: mail };
+}
+
+export const normaliseForSearch = (value: string) => value.trim().toLowerCase().normalize('NFKC');
+
+/** The `Users` table: profiles, and the token revocation mark (see auth/revocations). */
+export class UsersTable {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    readonly tableName: () => Promise<string>,
+  ) {}
+
+  /** Creates the profile unless one exists (sign-up can be retried after a partial failure). */
+  async createIfAbsent(profile: UserProfile): Promise<void> {
+    await this.db
+      .send(
+        new PutCommand({
+          TableName: await this.tableName(),
+          Item: profile,
+          ConditionExpression: 'attribute_not_exists(userId)',
+        }),
+      )
+      .catch((err) => {
+        if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      });
+  }
+
+  async markConfirmed(userId: string, fullName: string, email: string, now: string): Promise<void> {
+    const keys = searchKeys(fullName, email);
+    await this.db.send(
+      new UpdateCommand({
+        TableName: await this.tableName(),
+        Key: { userId },
+        UpdateExpression:
+          'SET confirmed = :true, updatedAt = :now, nameKey = :nk, nameSort = :ns, emailKey = :ek, emailSort = :es',
+        ExpressionAttributeValues: {
+          ':true': true,
+          ':now': now,
+          ':nk': keys.nameKey,
+          ':ns': keys.nameSort,
+          ':ek': keys.emailKey,
+          ':es': keys.emailSort,
+        },
+      }),
+    );
+  }
+
+  async get(userId: string): Promise<UserProfile | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: await this.tableName(), Key: { userId } }));
+    return out.Item ? toPublicProfile(out.Item) : undefined;
+  }
+
+  /** Profiles for up to any number of ids (BatchGet in chunks of 100, retrying unprocessed keys). */
+  async getMany(userIds: readonly string[]): Promise<Map<string, UserProfile>> {
+    const table = await this.tableName();
+    const found = new Map<string, UserProfile>();
+    const unique = [...new Set(userIds)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((userId) => ({ userId }));
+      for (let attempt = 0; keys?.length && attempt < 5; attempt++) {
+        if (attempt) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        const out: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }));
+        for (const item of out.Responses?.[table] ?? []) found.set(item.userId as string, toPublicProfile(item));
+        keys = out.UnprocessedKeys?.[table]?.Keys;
+      }
+      if (keys?.length) throw new Error(`BatchGet left ${keys.length} keys unprocessed`);
+    }
+    return found;
+  }
+}

@@ -5,7 +5,7 @@ const moduleNameMapper = {
   '^@chat/shared/(.*)$': '<rootDir>/shared/src/$1',
 };
 // Type checking is `npm run typecheck`'s job; jest only transpiles, which keeps the suite fast.
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] as [string, object] };
+const transform = { '^.+\\.ts$': ['ts-jest', {}] as [string, object] };
 
 const config: Config = {
   projects: [

@@ -25,7 +25,6 @@ export interface PublishInput {
   message: string;
   subject?: string;
   messageAttributes?: Record<string, MessageAttribute>;
-  messageStructure?: string;
 }
 interface Notification extends PublishInput {
   id: string;
@@ -78,18 +77,12 @@ export class SnsService implements Service {
         const subs = [...this.subs.values()].filter((s) => s.topicArn === t.arn);
         return {
           Attributes: new XmlMap({
-            TopicArn: t.arn, Owner: this.opts.accountId, DisplayName: '', Policy: this.policy(t.arn),
+            TopicArn: t.arn, Owner: this.opts.accountId, DisplayName: '',
             SubscriptionsConfirmed: String(subs.filter((s) => !s.pending).length),
             SubscriptionsPending: String(subs.filter((s) => s.pending).length), SubscriptionsDeleted: '0',
             ...t.attributes,
           }),
         };
-      }
-      case 'SetTopicAttributes': {
-        const t = this.topic(str(i.TopicArn));
-        t.attributes[str(i.AttributeName) ?? ''] = str(i.AttributeValue) ?? '';
-        this.onChange();
-        return {};
       }
       case 'Subscribe': {
         const sub = this.subscribe(str(i.TopicArn) ?? '', str(i.Protocol) ?? '', str(i.Endpoint) ?? '', rec(i.Attributes) as Record<string, string>);
@@ -149,7 +142,8 @@ export class SnsService implements Service {
 
   publish(topicArn: string, input: PublishInput): { MessageId: string } {
     const topic = this.topic(topicArn);
-    validateMessage(input);
+    if (!input.message) throw invalid('Empty message');
+    if (Buffer.byteLength(input.message) > 262144) throw invalid('Message too long');
     const n: Notification = { ...input, id: randomUUID(), topicArn: topic.arn, timestamp: new Date().toISOString() };
     for (const sub of this.subs.values()) {
       if (sub.topicArn !== topic.arn || sub.pending) continue;
@@ -218,7 +212,6 @@ export class SnsService implements Service {
   }
 
   private async send(sub: Subscription, n: Notification): Promise<void> {
-    const message = messageFor(n, sub.protocol);
     let res: Response;
     if (sub.protocol === 'lambda') {
       const name = sub.endpoint.split(':')[6];
@@ -227,26 +220,25 @@ export class SnsService implements Service {
       res = await fetch(`${base.replace(/\/$/, '')}/2015-03-31/functions/${encodeURIComponent(name)}/invocations`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-amz-invocation-type': 'Event' },
-        body: JSON.stringify(this.lambdaEvent(sub, n, message)),
+        body: JSON.stringify(this.lambdaEvent(sub, n)),
       });
     } else if (sub.protocol === 'http' || sub.protocol === 'https') {
-      const raw = sub.attributes.RawMessageDelivery === 'true';
       res = await fetch(sub.endpoint, {
         method: 'POST',
         headers: {
           'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification', 'x-amz-sns-message-id': n.id,
-          'x-amz-sns-topic-arn': n.topicArn, 'x-amz-sns-subscription-arn': sub.arn, ...(raw ? { 'x-amz-sns-rawdelivery': 'true' } : {}),
+          'x-amz-sns-topic-arn': n.topicArn, 'x-amz-sns-subscription-arn': sub.arn,
         },
-        body: raw ? message : JSON.stringify(this.httpNotification(sub, n, message)),
+        body: JSON.stringify(this.httpNotification(sub, n)),
       });
     } else return; // email: never confirmed locally
     const text = await res.text();
     if (!res.ok) throw new Error(`HTTP ${res.status} ${text.slice(0, 200)}`);
   }
 
-  private common(sub: Subscription, n: Notification, message: string): Rec {
+  private common(sub: Subscription, n: Notification): Rec {
     return {
-      Type: 'Notification', MessageId: n.id, TopicArn: n.topicArn, Subject: n.subject ?? null, Message: message,
+      Type: 'Notification', MessageId: n.id, TopicArn: n.topicArn, Subject: n.subject ?? null, Message: n.message,
       Timestamp: n.timestamp, SignatureVersion: '1', Signature: Buffer.from(`local:${n.id}`).toString('base64'),
       cert: `https://sns.${this.opts.region}.amazonaws.com/SimpleNotificationService-local.pem`,
       unsubscribe: `${this.baseUrl}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(sub.arn)}`,
@@ -256,8 +248,8 @@ export class SnsService implements Service {
     };
   }
 
-  private lambdaEvent(sub: Subscription, n: Notification, message: string): Rec {
-    const { cert, unsubscribe, ...rest } = this.common(sub, n, message);
+  private lambdaEvent(sub: Subscription, n: Notification): Rec {
+    const { cert, unsubscribe, ...rest } = this.common(sub, n);
     return {
       Records: [{
         EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: sub.arn,
@@ -266,51 +258,22 @@ export class SnsService implements Service {
     };
   }
 
-  private httpNotification(sub: Subscription, n: Notification, message: string): Rec {
-    const { cert, unsubscribe, Subject, MessageAttributes, ...rest } = this.common(sub, n, message);
+  private httpNotification(sub: Subscription, n: Notification): Rec {
+    const { cert, unsubscribe, Subject, MessageAttributes, ...rest } = this.common(sub, n);
     const attrs = MessageAttributes as Rec;
     return {
       ...rest, ...(Subject === null ? {} : { Subject }), SigningCertURL: cert, UnsubscribeURL: unsubscribe,
       ...(Object.keys(attrs).length ? { MessageAttributes: attrs } : {}),
     };
   }
-
-  private policy(arn: string): string {
-    return JSON.stringify({
-      Version: '2008-10-17', Id: '__default_policy_ID',
-      Statement: [{ Sid: '__default_statement_ID', Effect: 'Allow', Principal: { AWS: '*' }, Action: ['SNS:Publish', 'SNS:Subscribe'], Resource: arn,
-        Condition: { StringEquals: { 'AWS:SourceOwner': this.opts.accountId } } }],
-    });
-  }
 }
 
 function publishInput(i: Rec): PublishInput {
   return {
-    message: str(i.Message) ?? '', subject: str(i.Subject), messageStructure: str(i.MessageStructure),
+    message: str(i.Message) ?? '', subject: str(i.Subject),
     messageAttributes: Object.fromEntries(Object.entries(rec(i.MessageAttributes)).map(([k, v]) => {
       const a = rec(v);
       return [k, { DataType: str(a.DataType) ?? 'String', StringValue: str(a.StringValue), BinaryValue: str(a.BinaryValue) }];
     })),
   };
-}
-
-function validateMessage(input: PublishInput): void {
-  if (!input.message) throw invalid('Empty message');
-  if (Buffer.byteLength(input.message) > 262144) throw invalid('Message too long');
-  if (input.messageStructure === 'json') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(input.message);
-    } catch {
-      throw invalid('Message Structure - JSON message body failed to parse');
-    }
-    if (typeof rec(parsed).default !== 'string') throw invalid('Message Structure - No default entry in JSON message body');
-  }
-}
-
-/** With MessageStructure=json the message holds one body per protocol, and "default". */
-function messageFor(n: Notification, protocol: string): string {
-  if (n.messageStructure !== 'json') return n.message;
-  const bodies = rec(JSON.parse(n.message));
-  return String(bodies[protocol] ?? bodies.default);
 }

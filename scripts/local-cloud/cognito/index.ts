@@ -52,6 +52,7 @@ export interface StartLocalCognitoOptions {
 export { LOCAL_CLIENT_ID, localUserPoolId, PASSWORD_POLICY } from './seed';
 
 const INTERNAL_HOST = '127.0.0.1';
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 export async function startLocalCognito(opts: StartLocalCognitoOptions): Promise<LocalCognito> {
   assertRegion(opts.region);
@@ -175,17 +176,19 @@ function spawnCognitoLocal(o: {
   delete env.NODE_OPTIONS;
 
   const child = spawn(process.execPath, ['-e', wrapper], { cwd: o.dataDir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const { stdin, stdout, stderr } = child;
+  if (!stdin || !stdout || !stderr) throw new Error('cognito-local: no stdio pipes');
   const recent: string[] = [];
   const onLine = (line: string) => {
-    const clean = line.replace(/\x1b\[[0-9;]*m/g, '').trimEnd(); // eslint-disable-line no-control-regex
+    const clean = line.replace(ANSI_COLOUR, '').trimEnd();
     if (!clean.trim() || /^[\s│╭╮╰╯─]*$/.test(clean)) return; // blank lines and box borders
     recent.push(clean);
     if (recent.length > 20) recent.shift();
     o.log(clean);
   };
-  readline.createInterface({ input: child.stdout! }).on('line', onLine);
-  readline.createInterface({ input: child.stderr! }).on('line', onLine);
-  child.stdin!.on('error', () => undefined);
+  readline.createInterface({ input: stdout }).on('line', onLine);
+  readline.createInterface({ input: stderr }).on('line', onLine);
+  stdin.on('error', () => undefined);
 
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
@@ -208,7 +211,7 @@ function spawnCognitoLocal(o: {
       await exited;
       clearTimeout(timer);
     }
-    child.stdin?.destroy();
+    stdin.destroy();
   };
 
   return new Promise<RunningCognitoLocal>((resolve, reject) => {

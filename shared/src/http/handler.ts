@@ -59,12 +59,13 @@ export function httpRoute(deps: HttpDeps) {
   ): Handler;
   function route<B, Q, P>(spec: RouteSpec<B, Q, P>, fn: (input: RouteInput<B, Q, P, boolean>) => Promise<HttpResult>): Handler {
     return async (event, context) => {
-      const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+      // The Lambda request id is what operators find in CloudWatch; API Gateway's id is logged beside it.
+      const requestId = context.awsRequestId;
       const correlationId = correlationIdFrom(event.headers?.['x-correlation-id'], requestId);
       const wasCold = coldStart;
       coldStart = false;
       return logger.withContext(
-        { requestId, correlationId, awsRequestId: context.awsRequestId, coldStart: wasCold, route: event.routeKey },
+        { requestId, correlationId, apiRequestId: event.requestContext?.requestId, coldStart: wasCold, route: event.routeKey },
         async () => {
           const started = Date.now();
           let result: APIGatewayProxyStructuredResultV2;

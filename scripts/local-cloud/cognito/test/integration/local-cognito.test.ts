@@ -136,8 +136,8 @@ describe('startLocalCognito', () => {
     expect(result.ExpiresIn).toBe(3600);
     expect(result.TokenType).toBe('Bearer');
 
-    const jwks = await (await fetch(cognito.jwksUrl)).json();
     const verifier = CognitoJwtVerifier.create({ userPoolId: cognito.userPoolId, clientId: cognito.clientId, tokenUse: null });
+    const jwks = (await (await fetch(cognito.jwksUrl)).json()) as Parameters<typeof verifier.cacheJwks>[0];
     verifier.cacheJwks(jwks);
     const access = await verifier.verify(result.AccessToken!);
     const id = await verifier.verify(result.IdToken!);

@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { startProcess, waitForPort, type ManagedProcess } from './processes';
+
+export interface OfflinePorts {
+  http: number;
+  lambda: number;
+  websocket: number;
+}
+
+const SERVERLESS_BIN = path.resolve(__dirname, '../../node_modules/serverless/bin/serverless.js');
+
+/**
+ * One service under `serverless offline` (bundled by serverless-esbuild, like the deployed zip).
+ * The environment points the AWS SDK at the local stand-ins through AWS_ENDPOINT_URL_<SERVICE>.
+ */
+export async function startOffline(
+  serviceDir: string,
+  ports: OfflinePorts,
+  env: NodeJS.ProcessEnv,
+  onLine: (line: string, stream: 'stdout' | 'stderr') => void,
+  stage = 'dev',
+): Promise<ManagedProcess> {
+  const args = [
+    SERVERLESS_BIN, 'offline', 'start', '--stage', stage,
+    '--host', '127.0.0.1',
+    '--httpPort', String(ports.http),
+    '--lambdaPort', String(ports.lambda),
+    '--websocketPort', String(ports.websocket),
+  ];
+  const proc = startProcess(path.basename(serviceDir), process.execPath, args, { cwd: serviceDir, env, onLine });
+  await waitForPort(ports.http, 90_000, '127.0.0.1', proc.alive);
+  await waitForPort(ports.lambda, 30_000, '127.0.0.1', proc.alive);
+  return proc;
+}

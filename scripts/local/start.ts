@@ -1,0 +1,93 @@
+/**
+ * `npm start`: the whole backend on this machine. Ctrl-C stops everything.
+ *   npm start -- --persist            keep data in .local/data between runs
+ *   npm start -- --quiet              do not echo function logs
+ *   CHAT_PORT_<NAME>=n npm start      override a port (AUTH, CONNECT, MESSAGE, WEBSOCKET, DYNAMODB, COGNITO, AWS, REDIS)
+ *   CHAT_CONFIRMATION_CODE=654321     the confirmation code cognito-local hands out
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_PORTS, PrerequisiteError, ROOT, startStack, type Ports, type Stack } from './stack';
+
+const args = new Set(process.argv.slice(2));
+const quiet = args.has('--quiet');
+const endpointsFile = path.join(ROOT, '.local/endpoints.json');
+
+const portOverrides: Partial<Ports> = {};
+for (const key of Object.keys(DEFAULT_PORTS) as (keyof Ports)[]) {
+  const value = process.env[`CHAT_PORT_${key.toUpperCase()}`];
+  if (value) portOverrides[key] = Number(value);
+}
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+const say = (line: string) => process.stdout.write(`[stack ${elapsed()}] ${line}\n`);
+
+function formatLine(source: string, line: string): string {
+  try {
+    const e = JSON.parse(line.slice(line.indexOf('{'))) as Record<string, unknown>;
+    if (e.message && e.level) {
+      const { timestamp, level, message, service, function: fn, functionName, ...rest } = e;
+      void timestamp; void service; void functionName;
+      return `${source}/${fn ?? '?'} ${String(level).toUpperCase()} ${message} ${JSON.stringify(rest)}`;
+    }
+  } catch {
+    /* plain line */
+  }
+  return `${source} ${line}`;
+}
+
+async function main(): Promise<void> {
+  let stack: Stack | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    fs.rmSync(endpointsFile, { force: true });
+    await stack?.stop();
+    say('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    stack = await startStack({
+      ports: portOverrides,
+      persistDir: args.has('--persist') ? path.join(ROOT, '.local/data') : undefined,
+      confirmationCode: process.env.CHAT_CONFIRMATION_CODE,
+      progress: say,
+      output: (source, line) => {
+        if (source === 'cognito' && /code|Code/.test(line)) process.stdout.write(`  ${formatLine(source, line)}\n`);
+        else if (!quiet && !['dynamodb', 'redis'].includes(source)) process.stdout.write(`  ${formatLine(source, line)}\n`);
+      },
+    });
+  } catch (err) {
+    if (err instanceof PrerequisiteError) process.stderr.write(`\n${err.message}\n\n`);
+    else process.stderr.write(`\nThe local stack could not start: ${(err as Error).stack ?? err}\n\n`);
+    await stop(1);
+    return;
+  }
+  if (stopping) return;
+  fs.mkdirSync(path.dirname(endpointsFile), { recursive: true });
+  fs.writeFileSync(endpointsFile, `${JSON.stringify(stack.endpoints, null, 2)}\n`);
+  const e = stack.endpoints;
+  const rows: [string, string | undefined][] = [
+    ['authService (HTTP)', e.auth],
+    ['connectService (HTTP)', e.connect],
+    ['messageService (HTTP)', e.message],
+    ['realTimeService (WebSocket)', e.websocket],
+    ['DynamoDB Local', e.dynamodb],
+    ['Cognito (cognito-local)', e.cognito],
+    ['SSM / SNS / CloudWatch / Logs', e.ssm],
+    ['Redis', e.redis],
+    ['User pool / client', `${e.userPoolId} / ${e.clientId}`],
+    ['Confirmation code', e.confirmationCode],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  say(`ready in ${elapsed()} — endpoints written to .local/endpoints.json`);
+  process.stdout.write(`\n${rows.filter(([, v]) => v).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n\n  Ctrl-C stops everything.\n\n`);
+}
+
+void main();

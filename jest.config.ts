@@ -8,6 +8,7 @@ const moduleNameMapper = {
 const transform = { '^.+\\.ts$': ['ts-jest', {}] as [string, object] };
 
 const config: Config = {
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     {
       displayName: 'unit',
@@ -26,7 +27,8 @@ const config: Config = {
       transform,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],
+      testEnvironmentOptions: { globalsCleanup: 'off' },
     },
   ],
 };

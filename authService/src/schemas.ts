@@ -1,4 +1,4 @@
-import { z } from '@chat/shared';
+import { hasControlCharacters, z } from '@chat/shared';
 import { passwordPolicy } from './adapters/cognito-identity';
 
 const email = z
@@ -16,7 +16,7 @@ export const SignUpBody = z.strictObject({
     .trim()
     .min(1, 'must not be empty')
     .max(100, 'must be at most 100 characters')
-    .refine((v) => !/[\u0000-\u001f]/.test(v), 'must not contain control characters'),
+    .refine((v) => !hasControlCharacters(v), 'must not contain control characters'),
 });
 
 export const ConfirmSignUpBody = z.strictObject({

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -124,7 +125,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const confirmationCode = options.confirmationCode ?? '123456';
   const ports = await resolvePorts(options.ports);
   const persist = options.persistDir ? path.resolve(options.persistDir) : undefined;
-  const runDir = persist ?? fs.mkdtempSync(path.join(fs.realpathSync(require('node:os').tmpdir()), 'chat-stack-'));
+  const runDir = persist ?? fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'chat-stack-'));
   const services = (options.services ?? SERVICE_DIRS).filter((s) => fs.existsSync(path.join(ROOT, s, 'serverless.yml'))).map((s) => loadService(path.join(ROOT, s)));
   const started: { stop(): Promise<void> }[] = [];
   const stopAll = async () => {

@@ -4,14 +4,20 @@
  *   npm start -- --quiet              do not echo function logs
  *   CHAT_PORT_<NAME>=n npm start      override a port (AUTH, CONNECT, MESSAGE, WEBSOCKET, DYNAMODB, COGNITO, AWS, REDIS)
  *   CHAT_CONFIRMATION_CODE=654321     the confirmation code cognito-local hands out
+ * For the test suite (test/support/global-setup.ts):
+ *   --free-ports --endpoints-file F --log-file L --config-ttl N
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_PORTS, PrerequisiteError, ROOT, startStack, type Ports, type Stack } from './stack';
 
-const args = new Set(process.argv.slice(2));
-const quiet = args.has('--quiet');
-const endpointsFile = path.join(ROOT, '.local/endpoints.json');
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const logFile = option('--log-file');
+const logStream = logFile ? fs.createWriteStream(logFile) : undefined;
+const quiet = args.has('--quiet') || Boolean(logStream);
+const endpointsFile = path.resolve(option('--endpoints-file') ?? path.join(ROOT, '.local/endpoints.json'));
 
 const portOverrides: Partial<Ports> = {};
 for (const key of Object.keys(DEFAULT_PORTS) as (keyof Ports)[]) {
@@ -21,7 +27,10 @@ for (const key of Object.keys(DEFAULT_PORTS) as (keyof Ports)[]) {
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
-const say = (line: string) => process.stdout.write(`[stack ${elapsed()}] ${line}\n`);
+const say = (line: string) => {
+  process.stdout.write(`[stack ${elapsed()}] ${line}\n`);
+  logStream?.write(`[stack ${elapsed()}] ${line}\n`);
+};
 
 function formatLine(source: string, line: string): string {
   try {
@@ -54,11 +63,13 @@ async function main(): Promise<void> {
 
   try {
     stack = await startStack({
-      ports: portOverrides,
+      ports: args.has('--free-ports') ? 'free' : portOverrides,
+      configTtlSeconds: option('--config-ttl') ? Number(option('--config-ttl')) : undefined,
       persistDir: args.has('--persist') ? path.join(ROOT, '.local/data') : undefined,
       confirmationCode: process.env.CHAT_CONFIRMATION_CODE,
       progress: say,
       output: (source, line) => {
+        logStream?.write(`${source} ${line}\n`);
         if (source === 'cognito' && /code|Code/.test(line)) process.stdout.write(`  ${formatLine(source, line)}\n`);
         else if (!quiet && !['dynamodb', 'redis'].includes(source)) process.stdout.write(`  ${formatLine(source, line)}\n`);
       },
@@ -71,7 +82,9 @@ async function main(): Promise<void> {
   }
   if (stopping) return;
   fs.mkdirSync(path.dirname(endpointsFile), { recursive: true });
-  fs.writeFileSync(endpointsFile, `${JSON.stringify(stack.endpoints, null, 2)}\n`);
+  // Written whole, then renamed, so a reader never sees half a file.
+  fs.writeFileSync(`${endpointsFile}.tmp`, `${JSON.stringify({ ...stack.endpoints, ports: stack.ports }, null, 2)}\n`);
+  fs.renameSync(`${endpointsFile}.tmp`, endpointsFile);
   const e = stack.endpoints;
   const rows: [string, string | undefined][] = [
     ['authService (HTTP)', e.auth],

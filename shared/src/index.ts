@@ -13,3 +13,4 @@ export * from './events/chat-event';
 export * from './aws/clients';
 export * from './runtime';
 export * from './users/users-table';
+export * from './chat/members-table';

@@ -23,3 +23,10 @@ export const fields = {
 };
 
 export { z };
+
+/** True when the text holds ASCII control characters (tabs and newlines excluded). */
+export const hasControlCharacters = (text: string) =>
+  [...text].some((ch) => {
+    const code = ch.charCodeAt(0);
+    return (code < 32 && ch !== '\n' && ch !== '\t' && ch !== '\r') || code === 127;
+  });

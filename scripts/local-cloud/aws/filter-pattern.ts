@@ -30,24 +30,13 @@ function compileJson(pattern: string): Matcher {
     if (pos >= tokens.length) throw new Error('unexpected end of filter pattern');
     return tokens[pos++];
   };
-  const or = (): Node => {
-    let left = and();
-    while (peek() === '||') {
-      pos++;
-      const l = left, r = and();
-      left = (d) => l(d) || r(d);
-    }
-    return left;
+  // expr := term ('||' term)* ; term := unary ('&&' unary)* ; `&&` binds tighter.
+  const level = (op: string, operand: () => Node): Node => {
+    const parts = [operand()];
+    while (peek() === op && ++pos) parts.push(operand());
+    return op === '&&' ? (d) => parts.every((p) => p(d)) : (d) => parts.some((p) => p(d));
   };
-  const and = (): Node => {
-    let left = unary();
-    while (peek() === '&&') {
-      pos++;
-      const l = left, r = unary();
-      left = (d) => l(d) && r(d);
-    }
-    return left;
-  };
+  const or = (): Node => level('||', () => level('&&', unary));
   const unary = (): Node => {
     if (peek() === '(') {
       pos++;
@@ -83,21 +72,15 @@ function compileJson(pattern: string): Matcher {
       if (numeric) return typeof v === 'number' && v === Number(value);
       return wildcard.test(String(v));
     };
-    switch (op) {
-      case '=': return (d) => equals(get(d));
-      case '!=': return (d) => get(d) !== undefined && !equals(get(d));
-      case '<': case '>': case '<=': case '>=': {
-        if (!numeric) throw new Error(`${op} needs a number`);
-        const n = Number(value);
-        const cmp = { '<': (a: number) => a < n, '>': (a: number) => a > n, '<=': (a: number) => a <= n, '>=': (a: number) => a >= n }[op];
-        return (d) => {
-          const v = get(d);
-          return typeof v === 'number' && cmp(v);
-        };
-      }
-      default:
-        throw new Error(`unknown operator ${op}`);
-    }
+    const n = Number(value);
+    const test: Record<string, (v: unknown) => boolean> = {
+      '=': equals, '!=': (v) => v !== undefined && !equals(v),
+      '<': (v) => typeof v === 'number' && v < n, '>': (v) => typeof v === 'number' && v > n,
+      '<=': (v) => typeof v === 'number' && v <= n, '>=': (v) => typeof v === 'number' && v >= n,
+    };
+    if (!Object.hasOwn(test, op)) throw new Error(`unknown operator ${op}`);
+    if (!numeric && op !== '=' && op !== '!=') throw new Error(`${op} needs a number`);
+    return (d) => test[op](get(d));
   };
   const root = or();
   if (pos !== tokens.length) throw new Error(`unexpected ${tokens[pos]}`);

@@ -4,7 +4,7 @@ import { AwsError, bool, list, num, page, rec, str, strs, unknownAction, type Re
 
 interface LogEvent { timestamp: number; message: string; ingestionTime: number; seq: number }
 interface Stream { name: string; creationTime: number; events: LogEvent[]; lastIngestionTime?: number; sequence: number }
-interface Group { name: string; creationTime: number; retentionInDays?: number; streams: Map<string, Stream> }
+interface Group { name: string; creationTime: number; streams: Map<string, Stream> }
 export type AppendEvent = string | { timestamp?: number; message: string };
 
 const MAX_EVENTS_PER_STREAM = 50_000;
@@ -41,7 +41,7 @@ export class LogsService implements Service {
         const { items, next } = page(matches, i.nextToken, num(i.limit) ?? 50);
         return {
           logGroups: items.map((g) => ({
-            logGroupName: g.name, creationTime: g.creationTime, retentionInDays: g.retentionInDays, metricFilterCount: 0,
+            logGroupName: g.name, creationTime: g.creationTime, metricFilterCount: 0,
             arn: `${this.arn(g.name)}:*`, logGroupArn: this.arn(g.name), storedBytes: this.bytes([...g.streams.values()]), logGroupClass: 'STANDARD',
           })),
           nextToken: next,
@@ -65,8 +65,9 @@ export class LogsService implements Service {
         const { items, next } = page(sorted, i.nextToken, num(i.limit) ?? 50);
         return {
           logStreams: items.map((s) => ({
-            logStreamName: s.name, creationTime: s.creationTime, firstEventTimestamp: s.events[0]?.timestamp, lastEventTimestamp: s.events.at(-1)?.timestamp,
-            lastIngestionTime: s.lastIngestionTime, uploadSequenceToken: String(s.sequence), arn: `${this.arn(g.name)}:log-stream:${s.name}`, storedBytes: 0,
+            logStreamName: s.name, creationTime: s.creationTime, arn: `${this.arn(g.name)}:log-stream:${s.name}`, storedBytes: 0,
+            firstEventTimestamp: s.events[0]?.timestamp, lastEventTimestamp: s.events.at(-1)?.timestamp,
+            lastIngestionTime: s.lastIngestionTime, uploadSequenceToken: String(s.sequence),
           })),
           nextToken: next,
         };
@@ -76,7 +77,7 @@ export class LogsService implements Service {
         const s = g.streams.get(str(i.logStreamName) ?? '');
         if (!s) throw notFound('log stream');
         const events = list(i.logEvents).map(rec).map((e) => ({ timestamp: num(e.timestamp), message: str(e.message) }));
-        if (!events.length) throw invalid('1 validation error detected: Value at \'logEvents\' failed to satisfy constraint: Member must have length greater than or equal to 1');
+        if (!events.length) throw invalid("Value at 'logEvents' failed to satisfy constraint: Member must have length greater than or equal to 1");
         if (events.some((e, k) => e.timestamp === undefined || e.message === undefined || (k > 0 && e.timestamp < (events[k - 1].timestamp ?? 0)))) {
           throw invalid('Log events in a single PutLogEvents request must be in chronological order, with a timestamp and a message.');
         }
@@ -97,7 +98,7 @@ export class LogsService implements Service {
     const g = this.groups.get(groupName) ?? this.createGroup(groupName, false);
     const s = g.streams.get(streamName) ?? this.createStream(g, streamName);
     const now = Date.now();
-    this.insert(s, events.map((e) => (typeof e === 'string' ? { timestamp: now, message: e } : { timestamp: e.timestamp ?? now, message: e.message })));
+    this.insert(s, events.map((e) => (typeof e === 'string' ? { message: e, timestamp: now } : { message: e.message, timestamp: e.timestamp ?? now })));
   }
 
   snapshot(): unknown {
@@ -114,7 +115,7 @@ export class LogsService implements Service {
   }
 
   private createGroup(name: string, strict: boolean): Group {
-    if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name)) throw invalid(`1 validation error detected: Value '${name}' at 'logGroupName' failed to satisfy constraint`);
+    if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name)) throw invalid(`Value '${name}' at 'logGroupName' failed to satisfy constraint`);
     if (strict && this.groups.has(name)) throw exists('log group');
     const g: Group = { name, creationTime: Date.now(), streams: new Map() };
     this.groups.set(name, g);
@@ -182,12 +183,15 @@ export class LogsService implements Service {
     const streams = [...g.streams.values()].filter((s) => (!names.length || names.includes(s.name)) && s.name.startsWith(prefix));
     const [ct, cs] = (i.nextToken ? Buffer.from(String(i.nextToken), 'base64url').toString() : '').split('/').map(Number);
     const after = (e: LogEvent) => !i.nextToken || e.timestamp > ct || (e.timestamp === ct && e.seq > cs);
-    const hits = streams.flatMap((s) => s.events.filter((e) => inRange(e, i, true) && after(e) && match(e.message)).map((e) => ({ e, stream: s.name })))
+    const hits = streams
+      .flatMap((s) => s.events.filter((e) => inRange(e, i, true) && after(e) && match(e.message)).map((e) => ({ e, stream: s.name })))
       .sort((a, b) => byTime(a.e, b.e));
     const limit = Math.min(num(i.limit) ?? 10_000, 10_000);
     const shown = hits.slice(0, limit);
     return {
-      events: shown.map(({ e, stream }) => ({ logStreamName: stream, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime, eventId: String(e.seq) })),
+      events: shown.map(({ e, stream }) => ({
+        logStreamName: stream, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime, eventId: String(e.seq),
+      })),
       searchedLogStreams: streams.map((s) => ({ logStreamName: s.name, searchedCompletely: hits.length <= limit })),
       nextToken: hits.length > limit ? cursor(shown[shown.length - 1].e) : undefined,
     };

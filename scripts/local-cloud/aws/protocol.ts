@@ -123,41 +123,32 @@ export function toXml(name: string, v: unknown): string {
   let inner: string;
   if (v instanceof Date) inner = v.toISOString();
   else if (v instanceof XmlMap) {
-    inner = Object.entries(v.entries).map(([k, x]) => `<entry>${toXml('key', k)}${toXml('value', x)}</entry>`).join('');
+    inner = Object.entries(v.entries).filter(([, x]) => x !== undefined && x !== null)
+      .map(([k, x]) => `<entry>${toXml('key', k)}${toXml('value', x)}</entry>`).join('');
   } else if (Array.isArray(v)) inner = v.map((x) => toXml('member', x)).join('');
   else if (typeof v === 'object') inner = Object.entries(v).map(([k, x]) => toXml(k, x)).join('');
   else inner = escapeXml(String(v));
   return `<${name}>${inner}</${name}>`;
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string, requestId: string, extra: Rec = {}): void {
-  res.writeHead(status, { 'content-type': type, 'x-amzn-requestid': requestId, ...extra } as Record<string, string>);
-  res.end(body);
+export interface JsonDialect { version: string; typePrefix?: string; queryCompat?: boolean }
+
+/** Answers an AWS JSON request with a result or an error (query-compatible services add `x-amzn-query-error`). */
+export function replyJson(res: ServerResponse, dialect: JsonDialect, requestId: string, out: unknown): void {
+  const headers: Record<string, string> = { 'content-type': `application/x-amz-json-${dialect.version}`, 'x-amzn-requestid': requestId };
+  if (!(out instanceof AwsError)) return void res.writeHead(200, headers).end(jsonBody(out ?? {}));
+  if (dialect.queryCompat) headers['x-amzn-query-error'] = `${out.queryCode};${out.status < 500 ? 'Sender' : 'Receiver'}`;
+  res.writeHead(out.status, headers).end(JSON.stringify({ __type: `${dialect.typePrefix ?? ''}${out.code}`, message: out.message }));
 }
 
-export function sendJson(res: ServerResponse, version: string, result: unknown, requestId: string): void {
-  send(res, 200, `application/x-amz-json-${version}`, jsonBody(result ?? {}), requestId);
-}
-
-export function sendJsonError(res: ServerResponse, version: string, err: AwsError, requestId: string, opts: { typePrefix?: string; queryCompat?: boolean }): void {
-  const headers: Rec = opts.queryCompat ? { 'x-amzn-query-error': `${err.queryCode};${err.status < 500 ? 'Sender' : 'Receiver'}` } : {};
-  const body = JSON.stringify({ __type: `${opts.typePrefix ?? ''}${err.code}`, message: err.message });
-  send(res, err.status, `application/x-amz-json-${version}`, body, requestId, headers);
-}
-
-export function sendXml(res: ServerResponse, xmlns: string, action: string, result: unknown, requestId: string): void {
-  const hasResult = result && typeof result === 'object' && Object.keys(result).length > 0;
-  const body =
-    `<?xml version="1.0"?>\n<${action}Response xmlns="${xmlns}">` +
-    (hasResult ? toXml(`${action}Result`, result) : '') +
-    `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
-  send(res, 200, 'text/xml', body, requestId);
-}
-
-export function sendXmlError(res: ServerResponse, xmlns: string, err: AwsError, requestId: string): void {
-  const type = err.status < 500 ? 'Sender' : 'Receiver';
-  const body =
-    `<?xml version="1.0"?>\n<ErrorResponse xmlns="${xmlns}"><Error><Type>${type}</Type>` +
-    `${toXml('Code', err.queryCode)}${toXml('Message', err.message)}</Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
-  send(res, err.status, 'text/xml', body, requestId);
+/** Answers a query-protocol request: `<XResponse><XResult>…` or `<ErrorResponse><Error>…`. */
+export function replyXml(res: ServerResponse, xmlns: string, action: string, requestId: string, out: unknown): void {
+  const meta = `<RequestId>${requestId}</RequestId>`;
+  const body = out instanceof AwsError
+    ? `<ErrorResponse xmlns="${xmlns}"><Error><Type>${out.status < 500 ? 'Sender' : 'Receiver'}</Type>` +
+      `${toXml('Code', out.queryCode)}${toXml('Message', out.message)}</Error>${meta}</ErrorResponse>`
+    : `<${action}Response xmlns="${xmlns}">${Object.keys(rec(out)).length ? toXml(`${action}Result`, out) : ''}` +
+      `<ResponseMetadata>${meta}</ResponseMetadata></${action}Response>`;
+  res.writeHead(out instanceof AwsError ? out.status : 200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
+  res.end(`<?xml version="1.0"?>\n${body}`);
 }

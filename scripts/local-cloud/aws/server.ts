@@ -7,9 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { CloudWatchService } from './cloudwatch';
 import { LogsService } from './logs';
-import {
-  AwsError, decodeQuery, readBody, sendJson, sendJsonError, sendXml, sendXmlError, type Rec, type Service,
-} from './protocol';
+import { AwsError, decodeQuery, readBody, replyJson, replyXml, type JsonDialect, type Rec, type Service } from './protocol';
 import { SnsService } from './sns';
 import { SsmService } from './ssm';
 
@@ -42,7 +40,7 @@ export interface LocalAws {
   stop(): Promise<void>;
 }
 
-interface JsonRoute { service: Service; version: string; typePrefix?: string; queryCompat?: boolean }
+interface JsonRoute extends JsonDialect { service?: Service }
 interface QueryRoute { service: Service; xmlns: string }
 
 export async function startLocalAws(opts: LocalAwsOptions): Promise<LocalAws> {
@@ -105,8 +103,8 @@ export async function startLocalAws(opts: LocalAwsOptions): Promise<LocalAws> {
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string') {
       const [prefix, action] = target.split('.');
-      const route = json[prefix] ?? { service: undefined, version: '1.1' };
-      try {
+      const route: JsonRoute = json[prefix] ?? { version: '1.1' };
+      replyJson(res, route, requestId, await run(() => {
         if (!route.service) throw new AwsError('UnknownOperationException', `Unknown target ${target}`);
         let input: Rec;
         try {
@@ -114,20 +112,27 @@ export async function startLocalAws(opts: LocalAwsOptions): Promise<LocalAws> {
         } catch {
           throw new AwsError('SerializationException', 'Request body is not valid JSON');
         }
-        sendJson(res, route.version, await route.service.handle(action, input), requestId);
-      } catch (err) {
-        sendJsonError(res, route.version, asAwsError(err, log), requestId, route);
-      }
+        return route.service.handle(action, input);
+      }));
       return;
     }
+    // Query protocol: form-encoded POST body, or a GET query string (e.g. SNS UnsubscribeURL).
     const params = decodeQuery(req.method === 'GET' ? url.search.slice(1) : body);
     const action = String(params.Action ?? '');
     const route = query[String(params.Version ?? '2010-03-31')] ?? query['2010-03-31'];
+    replyXml(res, route.xmlns, action, requestId, await run(() => {
+      if (!action) throw new AwsError('MissingAction', 'Missing Action (or X-Amz-Target header)');
+      return route.service.handle(action, params);
+    }));
+  };
+  /** Runs an operation; any failure becomes an AwsError (unexpected ones are logged as 500s). */
+  const run = async (op: () => unknown): Promise<unknown> => {
     try {
-      if (!action) throw new AwsError('MissingAction', 'Missing Action (or X-Amz-Target header)', 400);
-      sendXml(res, route.xmlns, action, await route.service.handle(action, params), requestId);
+      return await op();
     } catch (err) {
-      sendXmlError(res, route.xmlns, asAwsError(err, log), requestId);
+      if (err instanceof AwsError) return err;
+      log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      return new AwsError('InternalFailure', 'Internal error in the local AWS stand-in', 500);
     }
   };
 
@@ -159,10 +164,4 @@ export async function startLocalAws(opts: LocalAwsOptions): Promise<LocalAws> {
       await save();
     },
   };
-}
-
-function asAwsError(err: unknown, log: (line: string) => void): AwsError {
-  if (err instanceof AwsError) return err;
-  log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  return new AwsError('InternalFailure', 'Internal error in the local AWS stand-in', 500, 'InternalFailure');
 }

@@ -3,34 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError, XmlMap, list, page, rec, str, unknownAction, type Rec, type Service } from './protocol';
 
-interface Topic {
-  arn: string;
-  name: string;
-  attributes: Record<string, string>;
-}
-interface Subscription {
-  arn: string;
-  topicArn: string;
-  protocol: string;
-  endpoint: string;
-  pending: boolean;
-  attributes: Record<string, string>;
-}
-interface MessageAttribute {
-  DataType: string;
-  StringValue?: string;
-  BinaryValue?: string;
-}
-export interface PublishInput {
-  message: string;
-  subject?: string;
-  messageAttributes?: Record<string, MessageAttribute>;
-}
-interface Notification extends PublishInput {
-  id: string;
-  topicArn: string;
-  timestamp: string;
-}
+interface Topic { arn: string; name: string; attributes: Record<string, string> }
+interface Subscription { arn: string; topicArn: string; protocol: string; endpoint: string; pending: boolean }
+interface MessageAttribute { DataType: string; StringValue?: string; BinaryValue?: string }
+export interface PublishInput { message: string; subject?: string; messageAttributes?: Record<string, MessageAttribute> }
+interface Notification extends PublishInput { id: string; topicArn: string; timestamp: string }
 
 export interface SnsOptions {
   region: string;
@@ -85,7 +62,7 @@ export class SnsService implements Service {
         };
       }
       case 'Subscribe': {
-        const sub = this.subscribe(str(i.TopicArn) ?? '', str(i.Protocol) ?? '', str(i.Endpoint) ?? '', rec(i.Attributes) as Record<string, string>);
+        const sub = this.subscribe(str(i.TopicArn) ?? '', str(i.Protocol) ?? '', str(i.Endpoint) ?? '');
         return { SubscriptionArn: sub.pending && str(i.ReturnSubscriptionArn) !== 'true' ? 'pending confirmation' : sub.arn };
       }
       case 'Unsubscribe':
@@ -117,7 +94,7 @@ export class SnsService implements Service {
 
   createTopic(name: string, attributes: Record<string, string> = {}): string {
     if (!/^[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(name)) {
-      throw invalid('Topic Name must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.');
+      throw invalid('Topic Name must be 1 to 256 ASCII letters, numbers, underscores and hyphens (plus ".fifo").');
     }
     const arn = `arn:aws:sns:${this.opts.region}:${this.opts.accountId}:${name}`;
     if (!this.topics.has(arn)) {
@@ -127,14 +104,15 @@ export class SnsService implements Service {
     return arn;
   }
 
-  subscribe(topicArn: string, protocol: string, endpoint: string, attributes: Record<string, string> = {}): Subscription {
+  subscribe(topicArn: string, protocol: string, endpoint: string): Subscription {
     this.topic(topicArn);
     if (!PROTOCOLS.includes(protocol)) throw invalid(`Amazon SNS does not support this protocol string: ${protocol}`);
-    if ((protocol === 'http' || protocol === 'https') && !endpoint.startsWith(`${protocol}://`)) throw invalid('Endpoint must match the specified protocol');
-    if (protocol === 'lambda' && !/^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/.test(endpoint)) throw invalid('Lambda endpoint must be a function ARN');
+    const valid = protocol === 'lambda' ? /^arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/.test(endpoint)
+      : !protocol.startsWith('http') || endpoint.startsWith(`${protocol}://`);
+    if (!valid) throw invalid(`Endpoint ${endpoint} does not match protocol ${protocol}`);
     const existing = [...this.subs.values()].find((s) => s.topicArn === topicArn && s.protocol === protocol && s.endpoint === endpoint);
     if (existing) return existing;
-    const sub = { arn: `${topicArn}:${randomUUID()}`, topicArn, protocol, endpoint, pending: protocol.startsWith('email'), attributes: { ...attributes } };
+    const sub = { arn: `${topicArn}:${randomUUID()}`, topicArn, protocol, endpoint, pending: protocol.startsWith('email') };
     this.subs.set(sub.arn, sub);
     this.onChange();
     return sub;
@@ -176,7 +154,9 @@ export class SnsService implements Service {
     this.topic(topicArn);
     if (!entries.length) throw new AwsError('EmptyBatchRequest', 'The batch request doesn\'t contain any entries.');
     if (entries.length > 10) throw new AwsError('TooManyEntriesInBatchRequest', 'The batch request contains more entries than permissible.');
-    if (new Set(entries.map((e) => e.Id)).size !== entries.length) throw new AwsError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
+    if (new Set(entries.map((e) => e.Id)).size !== entries.length) {
+      throw new AwsError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
+    }
     const Successful: Rec[] = [];
     const Failed: Rec[] = [];
     for (const e of entries) {
@@ -204,7 +184,8 @@ export class SnsService implements Service {
         return;
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
-        this.opts.log(`sns: delivery of ${n.id} from ${n.topicArn} to ${sub.protocol} ${sub.endpoint} failed (attempt ${attempt}/${attempts}): ${why}`);
+        const target = `${sub.protocol} ${sub.endpoint}`;
+        this.opts.log(`sns: delivery of ${n.id} from ${n.topicArn} to ${target} failed (attempt ${attempt}/${attempts}): ${why}`);
         if (attempt >= attempts) return;
         await new Promise((r) => setTimeout(r, (this.opts.retryDelayMs ?? 250) * 2 ** (attempt - 1)).unref());
       }

@@ -41,8 +41,9 @@ export class SsmService implements Service {
         const path = str(i.Path) ?? '';
         if (!path.startsWith('/')) throw invalid('The parameter path must begin with a forward slash "/".');
         const max = num(i.MaxResults) ?? 10;
-        if (max < 1 || max > 10) throw invalid(`1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 10`);
-        const { items, next } = page(this.sorted().filter((p) => underPath(p.Name, path, bool(i.Recursive) ?? false)), i.NextToken, max);
+        if (max < 1 || max > 10) throw invalid(`Value '${max}' at 'maxResults' failed to satisfy constraint: Member must be between 1 and 10`);
+        const matches = this.sorted().filter((p) => underPath(p.Name, path, bool(i.Recursive) ?? false));
+        const { items, next } = page(matches, i.NextToken, max);
         return { Parameters: items.map((p) => this.view(p, bool(i.WithDecryption))), NextToken: next };
       }
       case 'DeleteParameter':
@@ -72,17 +73,18 @@ export class SsmService implements Service {
   }
 
   /** PutParameter for programmatic seeding; same rules as the API. */
-  put(name: string, value: string | undefined, opts: { type?: string; overwrite?: boolean; description?: string } = {}): { Version: number; Tier: string } {
-    if (!/^[a-zA-Z0-9_.\-/]{1,2048}$/.test(name)) throw invalid(`Parameter name: can't be empty and may only contain letters, numbers, "_", ".", "-" and "/": ${name}`);
-    if (value === undefined || value === '') throw invalid('1 validation error detected: Value at \'value\' failed to satisfy constraint: Member must have length greater than or equal to 1');
+  put(name: string, value: string | undefined, opts: { type?: string; overwrite?: boolean; description?: string } = {}): Rec {
+    if (!/^[a-zA-Z0-9_.\-/]{1,2048}$/.test(name)) throw invalid(`Parameter name may only contain letters, numbers, "_", ".", "-" and "/": ${name}`);
+    if (!value) throw invalid("Value at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1");
     if (value.length > 4096) throw invalid('Standard tier parameters support a maximum parameter value of 4096 characters.');
     const current = this.params.get(name);
     if (current && !opts.overwrite) {
-      throw new AwsError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+      const message = 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.';
+      throw new AwsError('ParameterAlreadyExists', message);
     }
     const type = opts.type ?? current?.Type;
     if (!type) throw invalid('A parameter type is required when you create a parameter.');
-    if (!TYPES.includes(type)) throw invalid(`1 validation error detected: Value '${type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]`);
+    if (!TYPES.includes(type)) throw invalid(`Value '${type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [${TYPES}]`);
     const param: Param = {
       Name: name, Type: type, Value: value, Version: (current?.Version ?? 0) + 1, LastModifiedDate: Date.now(),
       DataType: 'text', Description: opts.description ?? current?.Description,
@@ -121,7 +123,8 @@ export class SsmService implements Service {
   private view(p: Param, decrypt = false): Rec {
     // Without decryption AWS returns the KMS ciphertext; an opaque base64 string stands in for it.
     const value = p.Type === 'SecureString' && !decrypt ? Buffer.from(`local-kms:${p.Value}`).toString('base64') : p.Value;
-    return { Name: p.Name, Type: p.Type, Value: value, Version: p.Version, LastModifiedDate: new Date(p.LastModifiedDate), ARN: this.arn(p.Name), DataType: p.DataType };
+    const { Name, Type, Version, DataType } = p;
+    return { Name, Type, Value: value, Version, LastModifiedDate: new Date(p.LastModifiedDate), ARN: this.arn(Name), DataType };
   }
 }
 

@@ -1,0 +1,67 @@
+// Helpers for the local AWS stand-in tests: SDK client config, the real AWS CLI v2, a fake Lambda Invoke API.
+import { execFile } from 'node:child_process';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import type { LocalAws } from '../server';
+
+export const REGION = 'us-east-1';
+export const ACCOUNT = '000000000000';
+// CLI output is arbitrary JSON; tests index into it freely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export const sdkConfig = (aws: LocalAws) => ({
+  endpoint: aws.url,
+  region: REGION,
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  maxAttempts: 1,
+});
+
+const run = promisify(execFile);
+const cliEnv = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: process.env.HOME ?? '/tmp',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_PAGER: '',
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+};
+
+/** Runs Debian's AWS CLI v2 (`/usr/bin/aws`, not the pyenv v1 shim on PATH) against the stand-in. */
+export async function cli(aws: LocalAws, ...args: string[]): Promise<Json> {
+  const { stdout } = await run('/usr/bin/aws', [...args, '--endpoint-url', aws.url, '--region', REGION, '--output', 'json'], { env: cliEnv });
+  return stdout.trim() ? JSON.parse(stdout) : {};
+}
+
+/** Runs the CLI expecting failure; resolves with its stderr. */
+export async function cliError(aws: LocalAws, ...args: string[]): Promise<string> {
+  try {
+    await cli(aws, ...args);
+  } catch (err) {
+    return String((err as { stderr?: string }).stderr);
+  }
+  throw new Error(`aws ${args.join(' ')} unexpectedly succeeded`);
+}
+
+export interface Received { method: string; url: string; headers: IncomingHttpHeaders; body: string }
+
+/** A tiny HTTP server recording requests; `status` picks the answer for the n-th request (0-based). */
+export async function recorder(status: (n: number) => number = () => 202): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      res.writeHead(status(received.length - 1)).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,17 @@
+import fs from 'node:fs';
+import type { Endpoints, Ports } from '../../scripts/local/stack';
+
+export type TestEndpoints = Endpoints & { ports: Ports; logFile: string; stackPid: number };
+
+/** The endpoints of the local stack started by global-setup. */
+export function endpoints(): TestEndpoints {
+  const file = process.env.CHAT_TEST_ENDPOINTS;
+  if (!file) throw new Error('CHAT_TEST_ENDPOINTS is not set: run integration tests through jest --selectProjects integration');
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as TestEndpoints;
+}
+
+/** AWS SDK client settings for the stand-ins (dummy credentials, the stack's region). */
+export function awsConfig(endpoint: string) {
+  const e = endpoints();
+  return { region: e.region, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+}

@@ -14,3 +14,4 @@ export * from './aws/clients';
 export * from './runtime';
 export * from './users/users-table';
 export * from './chat/members-table';
+export * from './chat/conversations-table';

@@ -60,7 +60,7 @@ export class TokenVerifier {
       throw unauthorized('Token has been revoked');
     }
     logger.appendKeys({ userId: user.userId });
-    logger.debug('auth.success', { userId: user.userId, tokenUse: user.tokenUse });
+    logger.info('auth.success', { userId: user.userId, tokenUse: user.tokenUse });
     return user;
   }
 

@@ -42,7 +42,7 @@ export const dynamoDocumentClient = once(() => {
       try {
         const result = await next(args);
         const out = result.output as { ConsumedCapacity?: unknown; Count?: number };
-        logger.debug('dynamodb', {
+        logger.info('dynamodb', {
           operation: command.replace(/Command$/, ''),
           table,
           outcome: 'ok',

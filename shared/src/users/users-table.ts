@@ -1,4 +1,12 @@
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 
 /** A user's public profile (the `Users` table; userId is the Cognito `sub`). */
 export interface UserProfile {
@@ -32,6 +40,24 @@ export function searchKeys(fullName: string, email: string): Record<string, stri
 }
 
 export const normaliseForSearch = (value: string) => value.trim().toLowerCase().normalize('NFKC');
+
+/** The two search indexes by what they match on. */
+export const USER_SEARCH_INDEXES = {
+  name: { indexName: 'nameSearchIndex', partition: 'nameKey', sort: 'nameSort' },
+  email: { indexName: 'emailSearchIndex', partition: 'emailKey', sort: 'emailSort' },
+} as const;
+export type UserSearchField = keyof typeof USER_SEARCH_INDEXES;
+
+/** A place in one search index: its sort value and the user id that breaks ties. */
+export interface SearchPosition {
+  sort: string;
+  userId: string;
+}
+
+export interface SearchHit {
+  profile: UserProfile;
+  position: SearchPosition;
+}
 
 /** The `Users` table: profiles, and the token revocation mark (see auth/revocations). */
 export class UsersTable {
@@ -73,6 +99,37 @@ export class UsersTable {
         },
       }),
     );
+  }
+
+  /**
+   * One page of confirmed users whose name (or email) starts with `prefix` (already normalised with
+   * normaliseForSearch), in index order, after `after`: one Query on one partition of the sparse
+   * index, reading at most `limit` items. `more` is false once the index has nothing further.
+   */
+  async searchByPrefix(
+    field: UserSearchField,
+    prefix: string,
+    options: { after?: SearchPosition; limit: number },
+  ): Promise<{ hits: SearchHit[]; more: boolean }> {
+    const index = USER_SEARCH_INDEXES[field];
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: await this.tableName(),
+        IndexName: index.indexName,
+        KeyConditionExpression: '#p = :p AND begins_with(#s, :prefix)',
+        ExpressionAttributeNames: { '#p': index.partition, '#s': index.sort },
+        ExpressionAttributeValues: { ':p': prefix.charAt(0), ':prefix': prefix },
+        ExclusiveStartKey: options.after
+          ? { [index.partition]: prefix.charAt(0), [index.sort]: options.after.sort, userId: options.after.userId }
+          : undefined,
+        Limit: options.limit,
+      }),
+    );
+    const hits = (out.Items ?? []).map((item) => ({
+      profile: toPublicProfile(item),
+      position: { sort: item[index.sort] as string, userId: item.userId as string },
+    }));
+    return { hits, more: Boolean(out.LastEvaluatedKey) };
   }
 
   async get(userId: string): Promise<UserProfile | undefined> {

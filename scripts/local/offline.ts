@@ -19,6 +19,8 @@ export async function startOffline(
   env: NodeJS.ProcessEnv,
   onLine: (line: string, stream: 'stdout' | 'stderr') => void,
   stage = 'dev',
+  /** The port that tells the service is up (the HTTP port, or the WebSocket port of a WebSocket-only service). */
+  readyPort: number = ports.http,
 ): Promise<ManagedProcess> {
   const args = [
     SERVERLESS_BIN, 'offline', 'start', '--stage', stage,
@@ -26,9 +28,12 @@ export async function startOffline(
     '--httpPort', String(ports.http),
     '--lambdaPort', String(ports.lambda),
     '--websocketPort', String(ports.websocket),
+    // A cold start on a busy 2-core laptop can exceed the deployed 10 s timeout; serverless-offline
+    // would then answer 200 with a "[504] - Lambda timeout." body, which no client expects.
+    '--noTimeout',
   ];
   const proc = startProcess(path.basename(serviceDir), process.execPath, args, { cwd: serviceDir, env, onLine });
-  await waitForPort(ports.http, 90_000, '127.0.0.1', proc.alive);
+  await waitForPort(readyPort, 90_000, '127.0.0.1', proc.alive);
   await waitForPort(ports.lambda, 30_000, '127.0.0.1', proc.alive);
   return proc;
 }

@@ -6,7 +6,9 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { startLocalAws, type LocalAws } from '../local-cloud/aws/server';
 import { startLocalCognito, type LocalCognito } from '../local-cloud/cognito';
+import { startDashboard } from './dashboard';
 import { createTables, startDynamoDb } from './dynamodb';
+import { recordLambdaTelemetry } from './lambda-telemetry';
 import { startOffline } from './offline';
 import { assertPortFree, freePort, hasCommand, startProcess, waitForPort, type ManagedProcess } from './processes';
 import { startRedis } from './redis';
@@ -28,6 +30,7 @@ export const DEFAULT_PORTS = {
   cognito: 4021,
   aws: 4022,
   redis: 4023,
+  dashboard: 4030,
   lambdaBase: 4101,
   websocketBase: 4201,
 };
@@ -38,6 +41,8 @@ export interface Endpoints {
   connect?: string;
   message?: string;
   websocket?: string;
+  /** The local dashboard page (operations guide §6). */
+  dashboard?: string;
   dynamodb: string;
   cognito: string;
   ssm: string;
@@ -168,6 +173,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }).then(track(started)),
     ]);
     progress(`DynamoDB Local :${ports.dynamodb}, cognito :${ports.cognito}, redis :${ports.redis}, AWS stand-in :${ports.aws}`);
+    const dashboard = await startDashboard({ port: ports.dashboard, cloudwatchUrl: aws.url, region, stage, log: (l) => output('dashboard', l) }).then(track(started));
 
     const url = (port: number) => `http://127.0.0.1:${port}`;
     const awsClientConfig = { region, endpoint: aws.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
@@ -226,8 +232,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           service.dir,
           { http: httpPort, lambda: lambdaPorts.get(service.service)!, websocket: websocketPort },
           env,
-          (line) => forwardLine(aws, service.service, line, output),
+          (line) => {
+            recordLambdaTelemetry(aws, service.service, stage, line);
+            forwardLine(aws, service.service, line, output);
+          },
           stage,
+          // serverless offline opens the HTTP port only for services with HTTP events.
+          servesHttp(service) ? httpPort : websocketPort,
         );
         started.push(proc);
         for (const worker of localWorkersOf(service)) {
@@ -258,6 +269,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       connect: has('connectService') ? url(ports.connect) : undefined,
       message: has('messageService') ? url(ports.message) : undefined,
       websocket: has('realTimeService') ? websocketUrl : undefined,
+      dashboard: dashboard.url,
       dynamodb: url(ports.dynamodb),
       cognito: cognito.url,
       ssm: aws.url,
@@ -312,6 +324,9 @@ async function seedParameters(ssm: SSMClient, values: Record<string, string>, ke
   );
   ssm.destroy();
 }
+
+const servesHttp = (service: ServerlessService) =>
+  Object.values(service.functions).some((fn) => (fn.events ?? []).some((event) => 'httpApi' in event || 'http' in event));
 
 /** Long-running local processes a service declares under custom.local.workers (e.g. the Redis subscriber). */
 function localWorkersOf(service: ServerlessService): { name: string; script: string }[] {

@@ -91,6 +91,7 @@ async function main(): Promise<void> {
     ['connectService (HTTP)', e.connect],
     ['messageService (HTTP)', e.message],
     ['realTimeService (WebSocket)', e.websocket],
+    ['Dashboard (local CloudWatch)', e.dashboard],
     ['DynamoDB Local', e.dynamodb],
     ['Cognito (cognito-local)', e.cognito],
     ['SSM / SNS / CloudWatch / Logs', e.ssm],

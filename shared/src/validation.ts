@@ -1,8 +1,8 @@
-import { z, type ZodType } from 'zod';
+import { z, type ZodType, type ZodTypeDef } from 'zod';
 import { badRequest } from './errors';
 
 /** Parses `value` with `schema`, turning the first problem into a 400 that names the field. */
-export function validate<T>(schema: ZodType<T>, value: unknown, where: 'body' | 'query' | 'path' | 'frame'): T {
+export function validate<T>(schema: ZodType<T, ZodTypeDef, unknown>, value: unknown, where: 'body' | 'query' | 'path' | 'frame'): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

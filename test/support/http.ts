@@ -49,11 +49,11 @@ export async function newUser(fullName = 'Test User', emailPrefix = 'user'): Pro
   const email = `${emailPrefix}-${randomUUID().slice(0, 8)}@example.com`.toLowerCase();
   const password = 'Passw0rdX';
   const signUp = await call(e.auth, 'POST', '/signUp', { body: { email, password, fullName } });
-  if (signUp.status !== 201) throw new Error(`signUp failed: ${signUp.status} ${JSON.stringify(signUp.body)}`);
+  if (signUp.status !== 201 || !signUp.body?.userId) throw new Error(`signUp failed: ${signUp.status} ${JSON.stringify(signUp.body)}`);
   const confirm = await call(e.auth, 'POST', '/confirmSignUp', { body: { email, code: e.confirmationCode } });
   if (confirm.status !== 200) throw new Error(`confirmSignUp failed: ${confirm.status} ${JSON.stringify(confirm.body)}`);
   const signIn = await call(e.auth, 'POST', '/signIn', { body: { email, password } });
-  if (signIn.status !== 200) throw new Error(`signIn failed: ${signIn.status} ${JSON.stringify(signIn.body)}`);
+  if (signIn.status !== 200 || !signIn.body?.accessToken) throw new Error(`signIn failed: ${signIn.status} ${JSON.stringify(signIn.body)}`);
   return {
     userId: signUp.body.userId,
     email,

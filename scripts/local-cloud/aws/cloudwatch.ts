@@ -42,9 +42,12 @@ export class CloudWatchService implements Service {
 
   handle(action: string, i: Rec): unknown {
     switch (action) {
-      case 'PutMetricData':
-        this.putMetricData(need(str(i.Namespace), 'Namespace'), list(i.MetricData).map(rec));
+      case 'PutMetricData': {
+        const namespace = need(str(i.Namespace), 'Namespace');
+        if (namespace.startsWith('AWS/')) throw invalidValue('The value AWS/ for parameter Namespace is invalid.');
+        this.putMetricData(namespace, list(i.MetricData).map(rec));
         return {};
+      }
       case 'GetMetricStatistics':
         return this.getMetricStatistics(i);
       case 'GetMetricData':
@@ -129,8 +132,8 @@ export class CloudWatchService implements Service {
     this.dashboards = new Map((list(d.dashboards) as Dashboard[]).map((x) => [x.name, x]));
   }
 
-  private putMetricData(namespace: string, data: Rec[]): void {
-    if (namespace.startsWith('AWS/')) throw invalidValue('The value AWS/ for parameter Namespace is invalid.');
+  /** Stores datums. Also how the local stack records what AWS publishes itself (AWS/Lambda), which the API refuses. */
+  putMetricData(namespace: string, data: Rec[]): void {
     const now = Date.now();
     data.forEach((d, k) => {
       const name = need(str(d.MetricName), `MetricData.member.${k + 1}.MetricName`);

@@ -1,11 +1,11 @@
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   BatchWriteCommand,
+  type BatchWriteCommandOutput,
   GetCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGetItems } from '../aws/batch-get';
 import type { MemberRole, Membership } from './members-table';
 
 export type ConversationType = 'group' | 'direct';
@@ -97,22 +97,11 @@ export class ConversationsTable {
     return out.Item ? toConversation(out.Item) : undefined;
   }
 
-  /** Conversations by id (BatchGet in chunks of 100, retrying unprocessed keys); missing ids are absent. */
+  /** Conversations by id (see batchGetItems); missing ids are absent from the map. */
   async getMany(conversationIds: readonly string[]): Promise<Map<string, Conversation>> {
-    const table = await this.tableName();
-    const found = new Map<string, Conversation>();
-    const unique = [...new Set(conversationIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((conversationId) => ({ conversationId }));
-      for (let attempt = 0; keys?.length && attempt < 5; attempt++) {
-        if (attempt) await sleep(50 * 2 ** attempt);
-        const out: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }));
-        for (const item of out.Responses?.[table] ?? []) found.set(item.conversationId as string, toConversation(item));
-        keys = out.UnprocessedKeys?.[table]?.Keys;
-      }
-      if (keys?.length) throw new Error(`BatchGet left ${keys.length} keys unprocessed`);
-    }
-    return found;
+    const keys = [...new Set(conversationIds)].map((conversationId) => ({ conversationId }));
+    const items = await batchGetItems(this.db, await this.tableName(), keys);
+    return new Map(items.map((item) => [item.conversationId as string, toConversation(item)]));
   }
 
   /** Creates the conversation with its first members; ConcurrentChangeError if the id is taken. */
@@ -268,7 +257,7 @@ export class ConversationsTable {
         .map((Key) => ({ DeleteRequest: { Key } }));
       for (let attempt = 0; requests?.length && attempt < 8; attempt++) {
         if (attempt) await sleep(50 * 2 ** attempt);
-        const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [membersTable]: requests as never } }));
+        const out: BatchWriteCommandOutput = await this.db.send(new BatchWriteCommand({ RequestItems: { [membersTable]: requests as never } }));
         requests = out.UnprocessedItems?.[membersTable];
       }
       if (requests?.length) throw new Error(`BatchWrite left ${requests.length} memberships undeleted`);

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { ZodType } from 'zod';
+import type { ZodType, ZodTypeDef } from 'zod';
 import { AppError, badRequest, payloadTooLarge } from '../errors';
 import { logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -16,9 +16,10 @@ export interface HttpDeps {
 export interface RouteSpec<B, Q, P> {
   /** Public routes skip the bearer token check (only the sign-up/sign-in family). */
   public?: boolean;
-  body?: ZodType<B>;
-  query?: ZodType<Q>;
-  path?: ZodType<P>;
+  // Input is unknown so schemas with defaults and transforms (e.g. `limit`) fit.
+  body?: ZodType<B, ZodTypeDef, unknown>;
+  query?: ZodType<Q, ZodTypeDef, unknown>;
+  path?: ZodType<P, ZodTypeDef, unknown>;
   /** Largest accepted body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
 }

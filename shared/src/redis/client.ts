@@ -28,14 +28,17 @@ export function redisClient(endpoint: RedisEndpoint): Redis {
   return client;
 }
 
-/** A new connection (e.g. a dedicated subscriber connection), with the same timeouts and logging. */
-export function createRedis(endpoint: RedisEndpoint, options: { offlineQueue?: boolean } = {}): Redis {
+/**
+ * A new connection (e.g. a dedicated subscriber connection), with the same timeouts and logging.
+ * `commandTimeoutMs` lets a connection that issues blocking reads (XREADGROUP BLOCK) wait longer.
+ */
+export function createRedis(endpoint: RedisEndpoint, options: { offlineQueue?: boolean; commandTimeoutMs?: number } = {}): Redis {
   const where = { redisHost: endpoint.host, redisPort: endpoint.port };
   const client = new Redis({
     host: endpoint.host,
     port: endpoint.port,
     connectTimeout: TIMEOUTS.connectMs,
-    commandTimeout: TIMEOUTS.commandMs,
+    commandTimeout: options.commandTimeoutMs ?? TIMEOUTS.commandMs,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: options.offlineQueue ?? false,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),

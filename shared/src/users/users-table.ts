@@ -1,12 +1,11 @@
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGetItems } from '../aws/batch-get';
 
 /** A user's public profile (the `Users` table; userId is the Cognito `sub`). */
 export interface UserProfile {
@@ -137,21 +136,10 @@ export class UsersTable {
     return out.Item ? toPublicProfile(out.Item) : undefined;
   }
 
-  /** Profiles for up to any number of ids (BatchGet in chunks of 100, retrying unprocessed keys). */
+  /** Profiles for any number of ids (see batchGetItems); unknown ids are absent from the map. */
   async getMany(userIds: readonly string[]): Promise<Map<string, UserProfile>> {
-    const table = await this.tableName();
-    const found = new Map<string, UserProfile>();
-    const unique = [...new Set(userIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((userId) => ({ userId }));
-      for (let attempt = 0; keys?.length && attempt < 5; attempt++) {
-        if (attempt) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-        const out: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }));
-        for (const item of out.Responses?.[table] ?? []) found.set(item.userId as string, toPublicProfile(item));
-        keys = out.UnprocessedKeys?.[table]?.Keys;
-      }
-      if (keys?.length) throw new Error(`BatchGet left ${keys.length} keys unprocessed`);
-    }
-    return found;
+    const keys = [...new Set(userIds)].map((userId) => ({ userId }));
+    const items = await batchGetItems(this.db, await this.tableName(), keys);
+    return new Map(items.map((item) => [item.userId as string, toPublicProfile(item)]));
   }
 }

@@ -32,8 +32,11 @@ export interface ConversationState {
 
 export type AppendOutcome =
   | { kind: 'appended' }
-  /** Another send took this seq first, or the transaction collided: read lastSeq again and retry. */
-  | { kind: 'contended' }
+  /**
+   * Another send took this seq first, or the transaction collided: retry with the counter the
+   * failed write saw (`lastSeq`), or read it again when unknown.
+   */
+  | { kind: 'contended'; lastSeq?: number }
   | { kind: 'notMember' }
   /** The sender already sent this clientMessageId in this conversation. */
   | { kind: 'duplicate'; seq: number; contentHash?: string };

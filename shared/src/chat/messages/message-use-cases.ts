@@ -27,6 +27,8 @@ export interface FetchInput {
 export interface MessageUseCaseOptions {
   /** Send attempts when other sends keep taking the next seq; then 409 "busy, retry". */
   maxSendAttempts?: number;
+  /** Time a send may spend retrying, inside the function timeout (10 s); then 409 as well. */
+  sendBudgetMs?: number;
   /** Attempts for edit/delete when the message keeps changing underneath. */
   maxChangeAttempts?: number;
   clock?: () => Date;
@@ -58,6 +60,7 @@ const OUTBOX_BATCH = 25;
  */
 export class MessageUseCases {
   private readonly maxSendAttempts: number;
+  private readonly sendBudgetMs: number;
   private readonly maxChangeAttempts: number;
   private readonly clock: () => Date;
   private readonly newId: () => string;
@@ -71,7 +74,8 @@ export class MessageUseCases {
     private readonly metrics: MetricsSink,
     options: MessageUseCaseOptions = {},
   ) {
-    this.maxSendAttempts = options.maxSendAttempts ?? 30;
+    this.maxSendAttempts = options.maxSendAttempts ?? 50;
+    this.sendBudgetMs = options.sendBudgetMs ?? 6000;
     this.maxChangeAttempts = options.maxChangeAttempts ?? 5;
     this.clock = options.clock ?? (() => new Date());
     this.newId = options.newId ?? randomUUID;
@@ -88,8 +92,9 @@ export class MessageUseCases {
     const content = messageContent(input.content);
     const contentHash = sha256(content);
     const { conversationId, senderId, clientMessageId } = input;
-    for (let attempt = 1; attempt <= this.maxSendAttempts; attempt++) {
-      const conversation = await this.store.conversation(conversationId);
+    const deadline = this.clock().getTime() + this.sendBudgetMs;
+    let conversation = await this.store.conversation(conversationId);
+    for (let attempt = 1; attempt <= this.maxSendAttempts && (attempt === 1 || this.clock().getTime() < deadline); attempt++) {
       if (!conversation) throw notFound('Conversation not found');
       const message: StoredMessage = {
         messageId: this.newId(),
@@ -114,9 +119,11 @@ export class MessageUseCases {
         case 'contended':
           this.metrics.count('MessageSendRetries');
           await this.sleep(this.backoffMs(attempt));
+          conversation =
+            outcome.lastSeq === undefined ? await this.store.conversation(conversationId) : { ...conversation, lastSeq: outcome.lastSeq };
       }
     }
-    logger.warn('message.send_busy', { conversationId, attempts: this.maxSendAttempts });
+    logger.warn('message.send_busy', { conversationId });
     throw conflict('Conversation is busy; retry the send (with the same clientMessageId)');
   }
 
@@ -254,9 +261,9 @@ export class MessageUseCases {
    * Publishes an event for a write that has already succeeded; never throws. Older undelivered
    * events of the conversation go first so clients see changes in order where possible.
    */
-  private async announce(conversation: ConversationState, type: DurableEventType, data: Record<string, unknown>, correlationId: string): Promise<void> {
+  private async announce(conversation: ConversationState, type: DurableEventType, data: object, correlationId: string): Promise<void> {
     if (conversation.pendingEvents > 0) await this.flushUndelivered(conversation.conversationId);
-    const event = chatEvent(type, conversation.conversationId, data, correlationId);
+    const event = chatEvent(type, conversation.conversationId, { ...data }, correlationId);
     try {
       await this.events.publish(event);
     } catch (err) {
@@ -292,9 +299,12 @@ export class MessageUseCases {
     }
   }
 
-  /** Exponential backoff with full jitter, capped, so contending senders spread out. */
+  /**
+   * Exponential backoff with full jitter: contending senders spread out more the longer they
+   * collide, so a hot conversation keeps committing instead of everyone retrying in lockstep.
+   */
   private backoffMs(attempt: number): number {
-    return Math.round(this.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6)));
+    return Math.round(this.random() * Math.min(1000, 10 * 2 ** Math.min(attempt, 7)));
   }
 }
 

@@ -43,7 +43,7 @@ export const MESSAGE_LIMITS = {
 
 // Line breaks and tabs are text; other C0/C1 controls, DEL and lone surrogates are not, and would
 // break clients that render or re-encode the content.
-const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\p{Cs}/u;
+const FORBIDDEN = /(?![\t\n\r])\p{Cc}|\p{Cs}/u;
 
 /**
  * The content rules of send and edit, in one place for HTTP and WebSocket alike: trimmed, 1 to

@@ -1,0 +1,5 @@
+import { ok } from '@chat/shared';
+import { conversations, route } from '../app';
+import { ConversationsQuery } from '../schemas';
+
+export const handler = route({ query: ConversationsQuery }, async ({ query, user }) => ok(await conversations.list(user.userId, query)));

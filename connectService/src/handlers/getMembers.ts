@@ -1,0 +1,5 @@
+import { ok } from '@chat/shared';
+import { members, route } from '../app';
+import { ConversationPath } from '../schemas';
+
+export const handler = route({ path: ConversationPath }, async ({ path, user }) => ok(await members.list(user.userId, path.conversationId)));

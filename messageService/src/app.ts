@@ -1,0 +1,9 @@
+import { createRuntime } from '@chat/shared';
+import { createMessageUseCases } from '@chat/shared/chat/messages';
+
+/** messageService's composition root: built once per Lambda container. */
+export const runtime = createRuntime();
+export const route = runtime.route;
+
+/** The same use cases realTimeService's WebSocket `message` route sends through. */
+export const messages = createMessageUseCases(runtime);

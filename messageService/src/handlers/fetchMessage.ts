@@ -1,0 +1,7 @@
+import { ok } from '@chat/shared';
+import { messages, route } from '../app';
+import { ConversationPath, FetchMessagesQuery } from '../schemas';
+
+export const handler = route({ path: ConversationPath, query: FetchMessagesQuery }, async ({ path, query, user }) =>
+  ok(await messages.fetch(path.conversationId, user.userId, query)),
+);

@@ -1,0 +1,7 @@
+import { ok } from '@chat/shared';
+import { messages, route } from '../app';
+import { MessagePath } from '../schemas';
+
+export const handler = route({ path: MessagePath }, async ({ path, user }) =>
+  ok(await messages.get(path.conversationId, user.userId, path.messageId)),
+);

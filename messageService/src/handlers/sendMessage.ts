@@ -1,0 +1,12 @@
+import { MESSAGE_LIMITS } from '@chat/shared/chat/messages';
+import { messages, route } from '../app';
+import { ConversationPath, SendMessageInput } from '../schemas';
+
+/** 201 with the new message; 200 with the first one when clientMessageId repeats an earlier send. */
+export const handler = route(
+  { path: ConversationPath, body: SendMessageInput, maxBodyBytes: MESSAGE_LIMITS.maxBodyBytes },
+  async ({ path, body, user, ctx }) => {
+    const { message, created } = await messages.send({ ...body, conversationId: path.conversationId, senderId: user.userId, correlationId: ctx.correlationId });
+    return { status: created ? 201 : 200, body: message };
+  },
+);

@@ -1,0 +1,190 @@
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from '@chat/shared';
+
+/** One open WebSocket connection, as `$connect` recorded it. */
+export interface ConnectionRecord {
+  connectionId: string;
+  userId: string;
+  /** ISO time of `$connect`. */
+  connectedAt: string;
+  /** The verified token's `iat`/`exp`/`token_use`, so later frames can be held to its revocation. */
+  tokenIssuedAt: number;
+  tokenExpiresAt: number;
+  tokenUse: 'access' | 'id';
+  /** Epoch seconds; DynamoDB TTL removes the row after it (see CONNECTION_TTL_SECONDS). */
+  expiresAt: number;
+}
+
+export interface Registered {
+  /** How many connections the user has now, this one included. */
+  userConnections: number;
+  activeConnections: number;
+}
+
+export type Removal =
+  | { kind: 'removed'; userId: string; userConnections: number; activeConnections: number }
+  /** The row had gone already (an earlier clean-up, or TTL); only the user's set was tidied. */
+  | { kind: 'absent'; userConnections?: number }
+  /** The row is younger than the grace cut-off: probably still inside its `$connect`. */
+  | { kind: 'kept' };
+
+/** The GSI that lists a user's connection rows (for operators; fan-out reads the per-user sets). */
+export const USER_ID_INDEX = 'userIdIndex';
+
+/**
+ * Longer than API Gateway's 2-hour connection limit, so TTL only ever removes rows that a missed
+ * `$disconnect` left behind.
+ */
+export const CONNECTION_TTL_SECONDS = 3 * 3600;
+
+/*
+ * Layout of `websocket-connections` (PK connectionId), three kinds of item:
+ *   <connectionId>               one per open connection: userId (→ userIdIndex), connectedAt, token
+ *                                times, expiresAt (TTL)
+ *   USER#<userId>                the user's open connection ids as a string set, so a fan-out finds
+ *                                the connections of 100 members with one BatchGetItem instead of a
+ *                                Query per member; no userId attribute, so it stays out of the GSI
+ *   COUNTER#ActiveConnections    the number of open connections (ADD ±1), the ActiveConnections gauge
+ * API Gateway connection ids are base64 and ids here never contain '#', so keys cannot collide.
+ */
+const USER_PREFIX = 'USER#';
+const userKey = (userId: string) => `${USER_PREFIX}${userId}`;
+const COUNTER_KEY = 'COUNTER#ActiveConnections';
+const BATCH_GET_LIMIT = 100;
+
+type Db = Pick<DynamoDBDocumentClient, 'send'>;
+
+/** `websocket-connections` on DynamoDB. */
+export class ConnectionsTable {
+  constructor(
+    private readonly db: Db,
+    private readonly tableName: () => Promise<string>,
+  ) {}
+
+  /** Records a new connection: its row first (so a retried `$connect` counts once), then set and counter. */
+  async add(record: ConnectionRecord): Promise<Registered> {
+    const TableName = await this.tableName();
+    try {
+      await this.db.send(new PutCommand({ TableName, Item: record, ConditionExpression: 'attribute_not_exists(connectionId)' }));
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+      const [userConnections, activeConnections] = await Promise.all([this.setSize(TableName, record.userId), this.activeConnections()]);
+      return { userConnections, activeConnections };
+    }
+    const [userConnections, activeConnections] = await Promise.all([
+      this.changeSet(TableName, record.userId, 'ADD', record.connectionId),
+      this.changeCounter(TableName, 1),
+    ]);
+    return { userConnections, activeConnections };
+  }
+
+  /** The connection's row, read strongly consistent: a frame can follow its `$connect` within milliseconds. */
+  async get(connectionId: string): Promise<ConnectionRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: await this.tableName(), Key: { connectionId }, ConsistentRead: true }));
+    return out.Item?.userId ? (out.Item as ConnectionRecord) : undefined;
+  }
+
+  /**
+   * Removes a connection. With `connectedBefore`, a row younger than that ISO time is kept (a
+   * PostToConnection during `$connect` is refused as gone, yet the connection is about to open).
+   * `userId` tidies the user's set even when the row itself has gone already.
+   */
+  async remove(connectionId: string, options: { userId?: string; connectedBefore?: string } = {}): Promise<Removal> {
+    const TableName = await this.tableName();
+    let old: Record<string, unknown> | undefined;
+    try {
+      const out = await this.db.send(
+        new DeleteCommand({
+          TableName,
+          Key: { connectionId },
+          ReturnValues: 'ALL_OLD',
+          ...(options.connectedBefore
+            ? {
+                ConditionExpression: 'attribute_not_exists(connectionId) OR connectedAt < :cutoff',
+                ExpressionAttributeValues: { ':cutoff': options.connectedBefore },
+              }
+            : {}),
+        }),
+      );
+      old = out.Attributes;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return { kind: 'kept' };
+      throw err;
+    }
+    const userId = (old?.userId as string | undefined) ?? options.userId;
+    if (!old) {
+      return userId ? { kind: 'absent', userConnections: await this.changeSet(TableName, userId, 'DELETE', connectionId) } : { kind: 'absent' };
+    }
+    const [userConnections, activeConnections] = await Promise.all([
+      this.changeSet(TableName, userId!, 'DELETE', connectionId),
+      this.changeCounter(TableName, -1),
+    ]);
+    return { kind: 'removed', userId: userId!, userConnections, activeConnections };
+  }
+
+  /** Open connection ids per user: one BatchGetItem per 100 users (unprocessed keys retried). */
+  async connectionsOf(userIds: readonly string[]): Promise<Map<string, string[]>> {
+    const TableName = await this.tableName();
+    const found = new Map<string, string[]>(userIds.map((id) => [id, []]));
+    const unique = [...found.keys()];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + BATCH_GET_LIMIT).map((id) => ({ connectionId: userKey(id) }));
+      for (let attempt = 0; keys?.length && attempt < 5; attempt++) {
+        if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+        const out: BatchGetCommandOutput = await this.db.send(
+          new BatchGetCommand({ RequestItems: { [TableName]: { Keys: keys, ProjectionExpression: 'connectionId, connections' } } }),
+        );
+        for (const item of out.Responses?.[TableName] ?? []) {
+          found.set((item.connectionId as string).slice(USER_PREFIX.length), [...((item.connections as Set<string> | undefined) ?? [])]);
+        }
+        keys = out.UnprocessedKeys?.[TableName]?.Keys;
+      }
+      if (keys?.length) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed`);
+    }
+    return found;
+  }
+
+  async activeConnections(): Promise<number> {
+    const out = await this.db.send(new GetCommand({ TableName: await this.tableName(), Key: { connectionId: COUNTER_KEY } }));
+    return Number(out.Item?.activeConnections ?? 0);
+  }
+
+  private async changeSet(TableName: string, userId: string, op: 'ADD' | 'DELETE', connectionId: string): Promise<number> {
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName,
+        Key: { connectionId: userKey(userId) },
+        UpdateExpression: `${op} connections :c`,
+        ExpressionAttributeValues: { ':c': new Set([connectionId]) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return (out.Attributes?.connections as Set<string> | undefined)?.size ?? 0;
+  }
+
+  private async setSize(TableName: string, userId: string): Promise<number> {
+    const out = await this.db.send(new GetCommand({ TableName, Key: { connectionId: userKey(userId) }, ConsistentRead: true }));
+    return (out.Item?.connections as Set<string> | undefined)?.size ?? 0;
+  }
+
+  private async changeCounter(TableName: string, delta: number): Promise<number> {
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName,
+        Key: { connectionId: COUNTER_KEY },
+        UpdateExpression: 'ADD activeConnections :d',
+        ExpressionAttributeValues: { ':d': delta },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(out.Attributes?.activeConnections ?? 0);
+  }
+}

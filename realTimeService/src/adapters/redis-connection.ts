@@ -1,0 +1,117 @@
+import type Redis from 'ioredis';
+import { Parameter, logger, type ConfigSource } from '@chat/shared';
+import { createRedis, isRedisReady, redisClient, type RedisEndpoint } from '@chat/shared/redis/client';
+
+const FIRST_CONNECT_WAIT_MS = Number(process.env.REDIS_CONNECT_TIMEOUT_MS ?? 1000);
+/** How much longer than its block a blocking read may take before it counts as timed out. */
+const BLOCKING_MARGIN_MS = 2000;
+
+/**
+ * The container's Redis, found through /REDIS_HOST and /REDIS_PORT at run time.
+ *
+ * `ready()` answers at once with the client when it is connected and with undefined when Redis is
+ * down, so callers degrade instead of waiting. The one exception is a client that has never been
+ * connected yet (a cold start): it is given up to the connect timeout, or every cold container
+ * would drop its first typing event.
+ */
+export class RedisConnection {
+  private readonly everReady = new WeakSet<Redis>();
+  private blockingClient: { key: string; client: Redis } | undefined;
+
+  constructor(private readonly config: ConfigSource) {}
+
+  async endpoint(): Promise<RedisEndpoint | undefined> {
+    const [host, port] = await Promise.all([this.config.find(Parameter.redisHost), this.config.find(Parameter.redisPort)]);
+    if (!host || !port) return undefined;
+    return { host, port: Number(port) };
+  }
+
+  async ready(): Promise<Redis | undefined> {
+    const endpoint = await this.endpoint();
+    return endpoint ? this.whenReady(redisClient(endpoint)) : undefined;
+  }
+
+  /**
+   * A connection of its own for blocking reads (XREADGROUP BLOCK), whose command timeout leaves
+   * room for the block: on the shared client a read blocked past 500 ms would time out.
+   */
+  async readyForBlocking(blockMs: number): Promise<Redis | undefined> {
+    const endpoint = await this.endpoint();
+    if (!endpoint) return undefined;
+    const key = `${endpoint.host}:${endpoint.port}`;
+    if (this.blockingClient?.key !== key) {
+      this.blockingClient?.client.disconnect();
+      this.blockingClient = { key, client: createRedis(endpoint, { commandTimeoutMs: blockMs + BLOCKING_MARGIN_MS }) };
+    }
+    return this.whenReady(this.blockingClient.client);
+  }
+
+  /** Closes both connections, for a process that is about to end (the local worker, tests). */
+  async close(): Promise<void> {
+    this.blockingClient?.client.disconnect();
+    this.blockingClient = undefined;
+    const endpoint = await this.endpoint();
+    if (endpoint) redisClient(endpoint).disconnect();
+  }
+
+  private async whenReady(client: Redis): Promise<Redis | undefined> {
+    if (isRedisReady(client)) {
+      this.everReady.add(client);
+      return client;
+    }
+    if (this.everReady.has(client)) return undefined;
+    if (!(await firstReady(client))) return undefined;
+    this.everReady.add(client);
+    return client;
+  }
+
+  /** The client, or RedisUnavailable: for work that cannot be done without Redis (typing, presence). */
+  async required(): Promise<Redis> {
+    const client = await this.ready();
+    if (!client) throw new RedisUnavailable();
+    return client;
+  }
+}
+
+function firstReady(client: Redis): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(isRedisReady(client)), FIRST_CONNECT_WAIT_MS);
+    client.once('ready', onReady);
+  });
+}
+
+/** Runs a Redis operation that is only an accelerator: on failure it is logged and `fallback` returned. */
+export async function bestEffort<T>(what: string, fallback: T, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    logger.warn('redis.degraded', { operation: what, error: (err as Error).message });
+    return fallback;
+  }
+}
+
+export class RedisUnavailable extends Error {
+  constructor() {
+    super('Redis is not available');
+    this.name = 'RedisUnavailable';
+  }
+}
+
+const defined = new WeakMap<Redis, Set<string>>();
+
+/** Registers a Lua script as a command on this client once (ioredis then runs it by EVALSHA). */
+export function withScript<C = object>(client: Redis, name: string, numberOfKeys: number, lua: string): Redis & C {
+  const names = defined.get(client) ?? new Set<string>();
+  if (!names.has(name)) {
+    client.defineCommand(name, { numberOfKeys, lua });
+    names.add(name);
+    defined.set(client, names);
+  }
+  return client as Redis & C;
+}

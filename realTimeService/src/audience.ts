@@ -1,0 +1,79 @@
+import type { MembersTable } from '@chat/shared';
+import type { ConnectionsTable } from './adapters/connections-table';
+import { cacheKey, type ListCache } from './adapters/list-cache';
+import { bestEffort } from './adapters/redis-connection';
+
+/**
+ * Who receives what: members of conversations, conversations of users, connections of users.
+ * DynamoDB is the truth; Redis is a read-through cache in front of it, invalidated when what it
+ * holds changes, and skipped (never waited for) while it is down.
+ */
+export class Audience {
+  constructor(
+    private readonly members: Pick<MembersTable, 'listMembers' | 'listUserConversations'>,
+    private readonly connections: Pick<ConnectionsTable, 'connectionsOf'>,
+    private readonly cache: ListCache,
+  ) {}
+
+  async membersOf(conversationId: string): Promise<string[]> {
+    return (await this.membersOfMany([conversationId])).get(conversationId) ?? [];
+  }
+
+  /** Members per conversation: one cache read for all of them, one Query per conversation missed. */
+  async membersOfMany(conversationIds: readonly string[]): Promise<Map<string, string[]>> {
+    return this.readThrough(conversationIds, cacheKey.members, async (missed) => {
+      const lists = await Promise.all(missed.map(async (id) => [id, (await this.members.listMembers(id)).map((m) => m.userId)] as const));
+      return new Map(lists);
+    });
+  }
+
+  async conversationsOf(userId: string): Promise<string[]> {
+    const found = await this.readThrough([userId], cacheKey.conversations, async ([id]) =>
+      new Map([[id!, (await this.members.listUserConversations(id!)).map((m) => m.conversationId)]]),
+    );
+    return found.get(userId) ?? [];
+  }
+
+  /** Open connection ids per user: one cache read, then one BatchGetItem per 100 users missed. */
+  async connectionsOf(userIds: readonly string[]): Promise<Map<string, string[]>> {
+    return this.readThrough(userIds, cacheKey.connections, (missed) => this.connections.connectionsOf(missed));
+  }
+
+  async forgetMembers(conversationId: string): Promise<void> {
+    await this.invalidate([cacheKey.members(conversationId)]);
+  }
+
+  async forgetConversations(userIds: readonly string[]): Promise<void> {
+    await this.invalidate(userIds.map(cacheKey.conversations));
+  }
+
+  async forgetConnections(userId: string): Promise<void> {
+    await this.invalidate([cacheKey.connections(userId)]);
+  }
+
+  private async readThrough(ids: readonly string[], keyOf: (id: string) => string, load: (missed: string[]) => Promise<Map<string, string[]>>): Promise<Map<string, string[]>> {
+    const unique = [...new Set(ids)];
+    const keys = unique.map(keyOf);
+    const cached = await bestEffort('cache.read', { hits: new Map<string, string[]>(), tokens: new Map<string, string>() }, () => this.cache.read(keys));
+    const found = new Map<string, string[]>();
+    const missed: string[] = [];
+    unique.forEach((id, i) => {
+      const hit = cached.hits.get(keys[i]!);
+      if (hit) found.set(id, hit);
+      else missed.push(id);
+    });
+    if (missed.length === 0) return found;
+    const loaded = await load(missed);
+    for (const id of missed) found.set(id, loaded.get(id) ?? []);
+    await bestEffort('cache.fill', undefined, () => this.cache.fill(missed.map((id) => ({ key: keyOf(id), value: found.get(id)! })), cached.tokens));
+    return found;
+  }
+
+  /*
+   * A lost invalidation leaves a stale list until its TTL: the warning says so. Redis being down is
+   * the usual cause, and then nothing reads the stale entry until Redis is back.
+   */
+  private async invalidate(keys: string[]): Promise<void> {
+    await bestEffort('cache.invalidate', undefined, () => this.cache.invalidate(keys));
+  }
+}

@@ -1,0 +1,11 @@
+import { serverFrame } from '@chat/shared/websocket';
+import { MESSAGE_LIMITS } from '@chat/shared/chat/messages';
+import { messages, websocket } from '../app';
+import { MessageFrame } from '../schemas';
+
+/** Sends through messageService's own send operation; the sender gets an `ack`, everyone the `message.created` event. */
+export const handler = websocket.route({ frame: MessageFrame, maxFrameBytes: MESSAGE_LIMITS.maxBodyBytes }, async ({ frame, user, ctx }) => {
+  const { conversationId, content, clientMessageId } = frame;
+  const { message } = await messages.send({ conversationId, content, clientMessageId, senderId: user.userId, correlationId: ctx.correlationId });
+  return serverFrame('ack', { clientMessageId: message.clientMessageId, messageId: message.messageId, seq: message.seq, conversationId }, ctx.correlationId);
+});

@@ -1,0 +1,37 @@
+import { forbidden, logger, rateLimited, type AuthenticatedUser, type Metrics } from '@chat/shared';
+import type { Audience } from './audience';
+import type { EphemeralPublisher } from './adapters/ephemeral-stream';
+import type { TypingState } from './adapters/typing-state';
+
+/**
+ * The `typing` route: members tell the others they are typing. Only changes travel (see
+ * TypingState), through the Redis stream to redisSubscriber. Without Redis, typing is dropped
+ * quietly (logged, counted in EphemeralDropped): it is an accelerator, not a message.
+ */
+export class Typing {
+  constructor(
+    private readonly audience: Pick<Audience, 'membersOf'>,
+    private readonly state: Pick<TypingState, 'update'>,
+    private readonly ephemeral: Pick<EphemeralPublisher, 'publish'>,
+    private readonly metrics: Pick<Metrics, 'count'>,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async update(user: AuthenticatedUser, input: { conversationId: string; isTyping: boolean }, correlationId: string): Promise<void> {
+    const { conversationId, isTyping } = input;
+    if (!(await this.audience.membersOf(conversationId)).includes(user.userId)) throw forbidden('You are not a member of this conversation');
+    let change;
+    try {
+      const now = this.clock();
+      change = await this.state.update(conversationId, user.userId, isTyping, now.getTime());
+      if (change === 'started' || change === 'stopped') {
+        await this.ephemeral.publish({ kind: 'typing', conversationId, userId: user.userId, isTyping, correlationId, at: now.toISOString() });
+      }
+    } catch (err) {
+      this.metrics.count('EphemeralDropped');
+      logger.warn('typing.dropped', { conversationId, isTyping, error: (err as Error).message });
+      return;
+    }
+    if (change === 'limited') throw rateLimited('Too many typing notifications for this conversation; slow down');
+  }
+}

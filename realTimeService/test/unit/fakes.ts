@@ -1,0 +1,65 @@
+import type { AuthenticatedUser } from '@chat/shared';
+import type { ConnectionGateway, PostOutcome } from '../../src/adapters/websocket-gateway';
+
+/** Counts and gauges, as Metrics would buffer them. */
+export class FakeMetrics {
+  counts: Record<string, number> = {};
+  gauges: Record<string, number[]> = {};
+  flushes = 0;
+  count(name: string, value = 1) {
+    this.counts[name] = (this.counts[name] ?? 0) + value;
+  }
+  gauge(name: string, value: number) {
+    (this.gauges[name] ??= []).push(value);
+  }
+  async flush() {
+    this.flushes++;
+  }
+}
+
+/** Members per conversation and connections per user, recording every invalidation. */
+export class FakeAudience {
+  members = new Map<string, string[]>();
+  conversations = new Map<string, string[]>();
+  connections = new Map<string, string[]>();
+  forgotten: string[] = [];
+  async membersOf(conversationId: string) {
+    return this.members.get(conversationId) ?? [];
+  }
+  async membersOfMany(conversationIds: readonly string[]) {
+    return new Map(conversationIds.map((id) => [id, this.members.get(id) ?? []]));
+  }
+  async conversationsOf(userId: string) {
+    return this.conversations.get(userId) ?? [];
+  }
+  async connectionsOf(userIds: readonly string[]) {
+    return new Map(userIds.map((id) => [id, this.connections.get(id) ?? []]));
+  }
+  async forgetMembers(conversationId: string) {
+    this.forgotten.push(`members:${conversationId}`);
+  }
+  async forgetConversations(userIds: readonly string[]) {
+    this.forgotten.push(...userIds.map((id) => `conversations:${id}`));
+  }
+  async forgetConnections(userId: string) {
+    this.forgotten.push(`connections:${userId}`);
+  }
+}
+
+/** PostToConnection that answers per connection id and records what it was sent. */
+export class FakeGateway implements ConnectionGateway {
+  outcomes = new Map<string, PostOutcome>();
+  posted: { connectionId: string; frame: any }[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  async post(connectionId: string, payload: Uint8Array): Promise<PostOutcome> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await new Promise((r) => setTimeout(r, 1));
+    this.inFlight--;
+    this.posted.push({ connectionId, frame: JSON.parse(Buffer.from(payload).toString('utf8')) });
+    return this.outcomes.get(connectionId) ?? 'delivered';
+  }
+}
+
+export const user = (userId: string): AuthenticatedUser => ({ userId, tokenUse: 'access', issuedAt: 1_700_000_000, expiresAt: 1_700_003_600 });

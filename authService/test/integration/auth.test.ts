@@ -45,6 +45,12 @@ describe('authService', () => {
     expect((await auth('/signOut', undefined, again.body.idToken)).status).toBe(204);
   });
 
+  it('signs up, confirms and signs in ten users at once', async () => {
+    const users = await Promise.all(Array.from({ length: 10 }, (_, i) => newUser(`Parallel ${i}`, 'parallel')));
+    expect(new Set(users.map((u) => u.userId)).size).toBe(10);
+    for (const user of users) expect(user.accessToken).toEqual(expect.any(String));
+  });
+
   it('signs out with an id token as well', async () => {
     const user = await newUser('Id Token User');
     expect((await auth('/signOut', undefined, user.idToken)).status).toBe(204);

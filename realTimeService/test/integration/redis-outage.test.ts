@@ -1,17 +1,17 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { TestUser } from '../../../test/support/http';
 import { endpoints } from '../../../test/support/stack';
 import { startRedis } from '../../../scripts/local/redis';
 import type { ManagedProcess } from '../../../scripts/local/processes';
-import { group, sendOverHttp, settle, TestSocket, users } from './support';
+import { group, sendOverHttp, settle, TestSocket, users, type Frame } from './support';
 
 /**
  * Redis is an accelerator: while it is down, messages still travel (DynamoDB → SNS → fan-out),
  * typing and presence are dropped quietly, and everything recovers by itself once it is back.
  * The test stops the stack's redis-server and starts a new one on the same port; that one belongs
- * to this test process, so it is stopped when the test run ends (see keepUntilExit).
+ * to this test process, so it is stopped when the test run ends (see stopWhenTestRunEnds).
  */
 describe('realTimeService: Redis outage', () => {
   it('keeps delivering messages while Redis is down and recovers typing when it returns, restarting nothing else', async () => {
@@ -24,7 +24,7 @@ describe('realTimeService: Redis outage', () => {
       await typingReaches(annSocket, benSocket, conversationId, ann!.userId);
 
       stopRedis(port);
-      const typingBefore = benSocket.eventsOf('typing').length;
+      const startsBefore = benSocket.eventsOf('typing', { isTyping: true }).length;
 
       const ack = await annSocket.request({ action: 'message', conversationId, content: 'Redis is down', clientMessageId: randomUUID() });
       expect(ack).toMatchObject({ type: 'ack', data: { seq: 1 } });
@@ -36,7 +36,7 @@ describe('realTimeService: Redis outage', () => {
       const answersBefore = annSocket.frames.length;
       annSocket.send({ action: 'typing', conversationId, isTyping: true });
       await settle(3_000);
-      expect(benSocket.eventsOf('typing').length).toBe(typingBefore);
+      expect(benSocket.eventsOf('typing', { isTyping: true }).length).toBe(startsBefore);
       expect(annSocket.frames.slice(answersBefore).filter((f) => f.type === 'error')).toEqual([]);
 
       restarted = await startRedis(port);
@@ -45,29 +45,32 @@ describe('realTimeService: Redis outage', () => {
       await annSocket.waitForEvent('message.created', { seq: afterwards.seq });
     } finally {
       if (!restarted && !(await listening(port))) restarted = await startRedis(port);
-      if (restarted) keepUntilExit(restarted);
+      if (restarted) stopWhenTestRunEnds(restarted);
       await Promise.all([annSocket.close(), benSocket.close()]);
     }
   });
 });
 
-/** Sends typing until the other side sees it (after an outage the clients need a moment to reconnect). */
+/** Sends typing until the other side sees it (after an outage the functions need a moment to reconnect). */
 async function typingReaches(from: TestSocket, to: TestSocket, conversationId: string, userId: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const typing = (isTyping: boolean, after: number) => (f: Frame, i: number) => i >= after && f.type === 'typing' && f.data.userId === userId && f.data.isTyping === isTyping;
   for (;;) {
-    const seen = to.eventsOf('typing', { userId, isTyping: true }).length;
+    const before = to.frames.length;
     from.send({ action: 'typing', conversationId, isTyping: true });
     try {
-      await to.waitFor((f) => f.type === 'typing' && f.data.userId === userId && f.data.isTyping === true && to.eventsOf('typing', { userId, isTyping: true }).length > seen, 'typing', 5_000);
-      from.send({ action: 'typing', conversationId, isTyping: false });
-      return;
+      await to.waitFor(typing(true, before), 'typing: true', 5_000);
+      break;
     } catch (err) {
       if (Date.now() > deadline) throw err;
-      // A `true` that was dropped may still be recorded as typing: stop, so the next `true` is a change.
+      // A `true` whose delivery was lost may still be recorded as typing: stop, so the next is a change.
       from.send({ action: 'typing', conversationId, isTyping: false });
       await settle(1_000);
     }
   }
+  const before = to.frames.length;
+  from.send({ action: 'typing', conversationId, isTyping: false });
+  await to.waitFor(typing(false, before), 'typing: false');
 }
 
 function stopRedis(port: number): void {
@@ -84,17 +87,13 @@ function listening(port: number): Promise<boolean> {
 }
 
 /**
- * The restarted redis-server must outlive this file (later tests use it) but not the test run:
- * it is detached from the event loop and stopped when this process exits.
+ * The restarted redis-server must outlive this file (later test files use it) but not the test
+ * run. Jest gives test files a `process` whose 'exit' never fires, so a small watchdog stops the
+ * server's process group once this test process has ended.
  */
-function keepUntilExit(redis: ManagedProcess): void {
+function stopWhenTestRunEnds(redis: ManagedProcess): void {
   redis.child.unref();
   for (const stream of [redis.child.stdout, redis.child.stderr]) (stream as unknown as { unref?: () => void })?.unref?.();
-  process.once('exit', () => {
-    try {
-      process.kill(-redis.child.pid!, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-  });
+  const watch = 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -TERM -- "-$2" 2>/dev/null';
+  spawn('sh', ['-c', watch, 'redis-watchdog', String(process.pid), String(redis.child.pid)], { detached: true, stdio: 'ignore' }).unref();
 }

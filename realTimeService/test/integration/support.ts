@@ -41,7 +41,11 @@ export class TestSocket {
       const ws = new WebSocket(url);
       const socket = new TestSocket(ws, label);
       ws.once('open', () => resolve(socket));
-      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`refused with ${res.statusCode}`), { status: res.statusCode })));
+      ws.once('unexpected-response', (req, res) => {
+        // With this listener ws leaves the refused request open; left alone it keeps jest from exiting.
+        req.destroy();
+        reject(Object.assign(new Error(`refused with ${res.statusCode}`), { status: res.statusCode }));
+      });
       ws.once('error', reject);
     });
   }

@@ -54,7 +54,16 @@ class CognitoFault extends Error {
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer']);
 
 export function createProxyHandler(o: ProxyOptions): http.RequestListener {
-  const upstream = (method: string, path: string, headers: http.IncomingHttpHeaders, body: Buffer): Promise<Reply> =>
+  // cognito-local keeps each pool in a JSON file that it reads, changes and writes back without a
+  // lock, so concurrent requests lose each other's writes (e.g. a confirmation). One request at a
+  // time reaches it; that is plenty for a local stack.
+  let queue: Promise<unknown> = Promise.resolve();
+  const upstream = (method: string, path: string, headers: http.IncomingHttpHeaders, body: Buffer): Promise<Reply> => {
+    const next = queue.then(() => send(method, path, headers, body));
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const send = (method: string, path: string, headers: http.IncomingHttpHeaders, body: Buffer): Promise<Reply> =>
     new Promise((resolve, reject) => {
       const h: http.OutgoingHttpHeaders = {};
       for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP_BY_HOP.has(k) && k !== 'host') h[k] = v;

@@ -260,9 +260,9 @@ export async function runHealthChecks(target: Target, o: HealthOptions): Promise
 export const healthCommand: Command = {
   name: 'health',
   summary: 'check SSM parameters, the SNS topic, DynamoDB tables, Redis, Cognito and a WebSocket ping; non-zero exit when anything fails',
-  usage: 'health [--json] [--timeout 3000] [--skip redis,websocket] [--token JWT] [--redis-host H --redis-port P] [--websocket-url URL]',
+  usage: 'health [--json] [--timeout 5000] [--skip redis,websocket] [--token JWT] [--redis-host H --redis-port P] [--websocket-url URL]',
   options: {
-    timeout: { type: 'string', description: 'per-check timeout in ms (default 3000)' },
+    timeout: { type: 'string', description: 'per-check timeout in ms (default 5000)' },
     skip: { type: 'string', multiple: true, description: 'checks to leave out: ssm, sns, dynamodb, redis, cognito, websocket (comma-separated or repeated)' },
     token: { type: 'string', description: 'a Cognito access token for the WebSocket check (or env OPS_TOKEN); --local signs a health-check user in itself' },
     'redis-host': { type: 'string', description: 'check this Redis host instead of /REDIS_HOST' },
@@ -270,7 +270,7 @@ export const healthCommand: Command = {
     'websocket-url': { type: 'string', description: 'connect here instead of wss://<WEBSOCKET_DOMAIN>/<WEBSOCKET_STAGE>' },
   },
   async run({ target, values, io }) {
-    const timeoutMs = Number(stringOption(values, 'timeout') ?? 3000);
+    const timeoutMs = Number(stringOption(values, 'timeout') ?? 5000);
     if (!Number.isInteger(timeoutMs) || timeoutMs < 100) throw new UsageError('--timeout takes milliseconds (at least 100)');
     const redisPort = stringOption(values, 'redis-port');
     if (redisPort !== undefined && parameterProblem('/REDIS_PORT', redisPort, target.region)) throw new UsageError('--redis-port takes a port number');

@@ -7,6 +7,9 @@ const ROOT = path.resolve(__dirname, '../../..');
 /** The functions' SSM cache time in the test stack (test/support/global-setup.ts passes --config-ttl 2). */
 export const CONFIG_TTL_MS = 2_000;
 
+/** `health --timeout` for checks that must pass: a cold start on the busy 2-core test machine takes seconds. */
+export const SLOW_MACHINE_TIMEOUT_MS = 20_000;
+
 export interface OpsRun {
   code: number | null;
   stdout: string;

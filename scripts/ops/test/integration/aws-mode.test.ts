@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { call, newUser } from '../../../../test/support/http';
 import { endpoints } from '../../../../test/support/stack';
-import { eventually, opsIn } from '../support';
+import { eventually, opsIn, SLOW_MACHINE_TIMEOUT_MS } from '../support';
 
 /**
  * Without --local the commands use the AWS SDK's default chains: credentials, region, and the
@@ -28,7 +28,7 @@ function awsEnv(): NodeJS.ProcessEnv {
 describe('ops commands in AWS mode', () => {
   it('health takes the WebSocket token from OPS_TOKEN and is green', async () => {
     const user = await newUser('Aws Mode Health', 'ops-aws');
-    const run = await opsIn({ aws: true, env: { ...awsEnv(), OPS_TOKEN: user.accessToken } }, 'health', '--stage', 'dev', '--websocket-url', endpoints().websocket!, '--json');
+    const run = await opsIn({ aws: true, env: { ...awsEnv(), OPS_TOKEN: user.accessToken } }, 'health', '--stage', 'dev', '--websocket-url', endpoints().websocket!, '--json', '--timeout', String(SLOW_MACHINE_TIMEOUT_MS));
     const report = JSON.parse(run.stdout) as { healthy: boolean; target: string; checks: { name: string; status: string }[] };
     expect(report.target).toBe(`AWS ${endpoints().region}, stage dev`);
     expect(report.checks.filter((c) => c.status !== 'ok')).toEqual([]);

@@ -1,12 +1,12 @@
 import { freePort } from '../../../local/processes';
 import { PARAMETERS, TABLES } from '../../catalog';
-import { ops } from '../support';
+import { ops, SLOW_MACHINE_TIMEOUT_MS } from '../support';
 
 type Health = { healthy: boolean; checks: { name: string; status: 'ok' | 'fail' | 'skip'; detail: string }[] };
 
 describe('ops health', () => {
   it('is green with the whole stack up, a real WebSocket ping included', async () => {
-    const run = await ops('health', '--json');
+    const run = await ops('health', '--json', '--timeout', String(SLOW_MACHINE_TIMEOUT_MS));
     const report = JSON.parse(run.stdout) as Health;
     expect(report.checks.filter((c) => c.status !== 'ok')).toEqual([]);
     expect(report.healthy).toBe(true);
@@ -30,7 +30,7 @@ describe('ops health', () => {
     expect(run.stdout).toMatch(/^UNHEALTHY: redis \(/m);
     expect(run.stdout).not.toMatch(/^(ssm|dynamodb|cognito|sns)\S*.*\sFAIL\s/m);
 
-    const json = JSON.parse((await ops('health', '--json', '--redis-port', String(port))).stdout) as Health;
+    const json = JSON.parse((await ops('health', '--json', '--redis-port', String(port), '--timeout', String(SLOW_MACHINE_TIMEOUT_MS))).stdout) as Health;
     expect(json.healthy).toBe(false);
     expect(json.checks.filter((c) => c.status === 'fail').map((c) => c.name)).toEqual(['redis']);
   });

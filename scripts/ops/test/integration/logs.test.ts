@@ -25,7 +25,7 @@ const logs = async (...args: string[]) => {
 const ROOT = path.resolve(__dirname, '../../../..');
 /** The guide's `serverless logs --function X` from a service folder, pointed at the Logs stand-in through AWS_ENDPOINT_URL. */
 async function serverlessLogs(service: string, fn: string): Promise<string> {
-  const env = { ...process.env, AWS_ENDPOINT_URL: endpoints().logs, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', SLS_TELEMETRY_DISABLED: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  const env: NodeJS.ProcessEnv = { ...process.env, AWS_ENDPOINT_URL: endpoints().logs, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', SLS_TELEMETRY_DISABLED: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   delete env.NODE_OPTIONS;
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'logs', '--function', fn, '--startTime', '15m'], {
     cwd: path.join(ROOT, service),
@@ -122,8 +122,14 @@ describe('ops logs', () => {
     }
     await call(endpoints().message, 'POST', `/conversations/${conversationId}/messages`, { token: carol.accessToken, body: { content: 'via HTTP' } });
 
-    for (const [service, fn] of [['realTimeService', 'message'], ['realTimeService', 'default'], ['realTimeService', 'snsFanoutHandler'], ['messageService', 'sendMessage']]) {
-      const out = await eventually(() => serverlessLogs(service, fn), (o) => o.includes(`"functionName":"${service}-dev-${fn}"`));
+    const guideFunctions = [['realTimeService', 'message'], ['realTimeService', 'default'], ['realTimeService', 'snsFanoutHandler'], ['messageService', 'sendMessage']];
+    // Each function's REPORT line follows its invocation a moment later.
+    await eventually(
+      () => logs(...guideFunctions.flatMap(([, fn]) => ['--function', fn]), '--since', '15m'),
+      (l) => guideFunctions.every(([service, fn]) => l.some((e) => e.group === `/aws/lambda/${service}-dev-${fn}`)),
+    );
+    for (const [service, fn] of guideFunctions) {
+      const out = await serverlessLogs(service, fn);
       expect(out).toContain(`"functionName":"${service}-dev-${fn}"`);
       expect(out).toMatch(/^END Duration: [\d.]+ ms/m); // Lambda's REPORT line, as serverless shows it
     }

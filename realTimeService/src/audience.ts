@@ -2,6 +2,10 @@ import type { MembersTable } from '@chat/shared';
 import type { ConnectionsTable } from './adapters/connections-table';
 import { cacheKey, type ListCache } from './adapters/list-cache';
 import { bestEffort } from './adapters/redis-connection';
+import { forEachLimited } from './for-each-limited';
+
+/** Member lists loaded at once when a presence change reaches many conversations. */
+const QUERIES_IN_FLIGHT = 10;
 
 /**
  * Who receives what: members of conversations, conversations of users, connections of users.
@@ -19,11 +23,14 @@ export class Audience {
     return (await this.membersOfMany([conversationId])).get(conversationId) ?? [];
   }
 
-  /** Members per conversation: one cache read for all of them, one Query per conversation missed. */
+  /** Members per conversation: one cache read for all of them, one Query per conversation missed (10 at a time). */
   async membersOfMany(conversationIds: readonly string[]): Promise<Map<string, string[]>> {
     return this.readThrough(conversationIds, cacheKey.members, async (missed) => {
-      const lists = await Promise.all(missed.map(async (id) => [id, (await this.members.listMembers(id)).map((m) => m.userId)] as const));
-      return new Map(lists);
+      const lists = new Map<string, string[]>();
+      await forEachLimited(missed, QUERIES_IN_FLIGHT, async (id) => {
+        lists.set(id, (await this.members.listMembers(id)).map((m) => m.userId));
+      });
+      return lists;
     });
   }
 

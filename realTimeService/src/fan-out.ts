@@ -3,6 +3,7 @@ import type { ServerFrame } from '@chat/shared/websocket';
 import type { Audience } from './audience';
 import type { ConnectionGateway, PostOutcome } from './adapters/websocket-gateway';
 import type { ConnectionRegistry } from './connection-registry';
+import { forEachLimited } from './for-each-limited';
 
 export interface DeliveryReport {
   recipients: number;
@@ -42,10 +43,12 @@ export class FanOut {
   async fanOutToUsers(frame: ServerFrame, userIds: readonly string[]): Promise<DeliveryReport> {
     const byUser = await this.audience.connectionsOf(userIds);
     const targets = [...byUser].flatMap(([userId, connectionIds]) => connectionIds.map((connectionId) => ({ userId, connectionId })));
-    const payload = Buffer.from(JSON.stringify(frame));
     const report: DeliveryReport = { recipients: byUser.size, connections: targets.length, delivered: 0, gone: 0, failed: 0 };
+    if (targets.length === 0) return report;
+    const payload = Buffer.from(JSON.stringify(frame));
+    const post = await this.gateway.poster();
     await forEachLimited(targets, this.concurrency, async ({ userId, connectionId }) => {
-      const outcome: PostOutcome = await this.gateway.post(connectionId, payload);
+      const outcome: PostOutcome = await post(connectionId, payload);
       if (outcome === 'delivered') report.delivered++;
       else if (outcome === 'failed') report.failed++;
       else if (await this.forgetGone(connectionId, userId, frame.correlationId)) report.gone++;
@@ -64,13 +67,4 @@ export class FanOut {
       return false;
     }
   }
-}
-
-/** Runs fn over items with at most `limit` calls in flight. */
-export async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

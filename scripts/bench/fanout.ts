@@ -6,9 +6,9 @@
  *
  *   npm run bench:fanout [-- --sizes 2,10,50,200] [--messages 20]
  *
- * Starts its own stack on free ports (127.0.0.1 only) and stops everything at the end, on error
- * and on Ctrl-C. Messages go one at a time, so a latency is never time spent queueing behind the
- * previous message.
+ * Starts its own stack on free ports (127.0.0.1 only) and stops everything at the end, on error,
+ * on Ctrl-C and at a deadline. Messages go one at a time, so a latency is never time spent
+ * queueing behind the previous message.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -17,7 +17,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import WebSocket, { WebSocketServer } from 'ws';
 import { sleep } from '../local/processes';
-import { startStack, type Endpoints, type Stack } from '../local/stack';
+import { startStack, type Endpoints } from '../local/stack';
 import { markdownTable, median, ms, percentile, runContext } from './report';
 
 const argv = process.argv.slice(2);
@@ -27,12 +27,14 @@ const MESSAGES = Number(option('--messages') ?? 20);
 
 /** Sign-ups and socket connects in flight at once: enough to be quick, few enough for 2 cores. */
 const USER_CONCURRENCY = 4;
-const CONNECT_CONCURRENCY = 6;
+const CONNECT_CONCURRENCY = 4;
 /** connectService takes this many members with the group; the rest join one addMember call each. */
 const INITIAL_MEMBERS = 50;
 const DELIVERY_TIMEOUT_MS = 30_000;
+/** How long a group's own membership events may take to reach everyone before measuring. */
+const MEMBERSHIP_EVENTS_TIMEOUT_MS = 5 * 60_000;
 /** The whole run is cut off here, whatever state it is in. */
-const RUN_DEADLINE_MS = 9 * 60_000;
+const RUN_DEADLINE_MS = 15 * 60_000;
 
 // ---------------------------------------------------------------------------------------------
 // The stack's output: every line to a log file, `fanout.completed` lines kept by event id.
@@ -40,6 +42,7 @@ const RUN_DEADLINE_MS = 9 * 60_000;
 interface FanoutLine {
   eventId: string;
   eventType: string;
+  conversationId: string;
   recipients: number;
   connections: number;
   delivered: number;
@@ -64,6 +67,10 @@ class StackOutput {
       /* not the JSON line itself */
     }
   };
+
+  fanoutsOf(conversationId: string, types: readonly string[]): FanoutLine[] {
+    return [...this.fanouts.values()].filter((f) => f.conversationId === conversationId && types.includes(f.eventType));
+  }
 
   close(): void {
     this.stream.end();
@@ -119,22 +126,33 @@ async function createUsers(e: Endpoints, count: number, runId: string): Promise<
   return [first, ...rest];
 }
 
-/** A group owned by members[0] with everyone else in it: 50 with the group, the rest one addMember call each. */
-async function createGroup(e: Endpoints, members: BenchUser[], name: string): Promise<string> {
+/**
+ * A group owned by members[0] with everyone else in it: 50 with the group, the rest one addMember
+ * call each. Returns once every member's sockets heard of every membership change, so that the
+ * measurement does not share the machine with them.
+ */
+async function createGroup(e: Endpoints, output: StackOutput, members: BenchUser[], name: string): Promise<string> {
   const [owner, ...others] = members;
   const { conversationId } = await call<{ conversationId: string }>(e.connect!, 'POST', '/conversations', [201], {
     token: owner.token,
     body: { name, memberIds: others.slice(0, INITIAL_MEMBERS).map((u) => u.userId) },
   });
+  const added = others.slice(INITIAL_MEMBERS);
   // One at a time: each add is a conditional write on the member count, so parallel adds only retry.
-  for (const user of others.slice(INITIAL_MEMBERS)) {
+  for (const user of added) {
     await call(e.connect!, 'POST', `/conversations/${conversationId}/members`, [201], { token: owner.token, body: { userId: user.userId } });
+  }
+  const expected = 1 + added.length;
+  const until = Date.now() + MEMBERSHIP_EVENTS_TIMEOUT_MS;
+  while (output.fanoutsOf(conversationId, ['conversation.created', 'member.added']).length < expected) {
+    if (Date.now() > until) throw new Error(`${name}: membership events not fanned out within ${MEMBERSHIP_EVENTS_TIMEOUT_MS / 1000} s`);
+    await sleep(200);
   }
   return conversationId;
 }
 
 // ---------------------------------------------------------------------------------------------
-// The members' sockets and the send → last-delivery measurement (shared by stack and floor).
+// Sockets and the send → last-delivery measurement (the same code for the stack and the floor).
 
 interface Delivery {
   remaining: Set<number>;
@@ -142,7 +160,7 @@ interface Delivery {
   done: (at: number) => void;
 }
 
-class MemberSockets {
+class Sockets {
   private readonly pending = new Map<string, Delivery>();
   private lastFrameAt = performance.now();
 
@@ -150,15 +168,18 @@ class MemberSockets {
     sockets.forEach((socket, index) => socket.on('message', (raw) => this.onFrame(index, raw.toString())));
   }
 
-  static async open(urls: string[]): Promise<MemberSockets> {
-    const sockets: WebSocket[] = [];
+  /** Opens one socket per url, in the order given (socket i belongs to url i). */
+  static async open(urls: string[]): Promise<Sockets> {
+    const sockets: WebSocket[] = new Array(urls.length);
     try {
-      await mapLimited(urls, CONNECT_CONCURRENCY, async (url) => sockets.push(await connectWithRetry(url)));
+      await mapLimited(urls.map((url, i) => ({ url, i })), CONNECT_CONCURRENCY, async ({ url, i }) => {
+        sockets[i] = await connectWithRetry(url);
+      });
     } catch (err) {
-      sockets.forEach((s) => s.terminate());
+      sockets.forEach((s) => s?.terminate());
       throw err;
     }
-    return new MemberSockets(sockets);
+    return new Sockets(sockets);
   }
 
   private onFrame(index: number, text: string): void {
@@ -171,26 +192,26 @@ class MemberSockets {
     }
     if (frame.type !== 'message.created' || !frame.data?.content) return;
     const delivery = this.pending.get(frame.data.content);
-    if (!delivery) return;
+    if (!delivery?.remaining.has(index)) return;
     delivery.eventId ??= frame.data.eventId;
     delivery.remaining.delete(index);
     if (delivery.remaining.size === 0) delivery.done(performance.now());
   }
 
   /**
-   * Starts `send` and resolves with the time until every socket got the `message.created` frame
-   * with this content (frames may come before the sender's HTTP answer does).
+   * Starts `send` and resolves with the time until each of the first `audience` sockets got the
+   * `message.created` frame with this content (frames may come before the sender's HTTP answer).
    */
-  async measure(content: string, send: () => Promise<unknown>): Promise<{ latencyMs: number; eventId?: string }> {
+  async measure(content: string, audience: number, send: () => Promise<unknown>): Promise<{ latencyMs: number; eventId?: string }> {
     let done!: (at: number) => void;
     const delivered = new Promise<number>((resolve) => (done = resolve));
-    const delivery: Delivery = { remaining: new Set(this.sockets.map((_, i) => i)), done };
+    const delivery: Delivery = { remaining: new Set(Array.from({ length: audience }, (_, i) => i)), done };
     this.pending.set(content, delivery);
     let timer: NodeJS.Timeout | undefined;
     try {
       const started = performance.now();
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${delivery.remaining.size} of ${this.sockets.length} sockets did not get "${content}" within ${DELIVERY_TIMEOUT_MS} ms`)), DELIVERY_TIMEOUT_MS);
+        timer = setTimeout(() => reject(new Error(`${delivery.remaining.size} of ${audience} sockets did not get "${content}" within ${DELIVERY_TIMEOUT_MS} ms`)), DELIVERY_TIMEOUT_MS);
       });
       const [at] = await Promise.race([Promise.all([delivered, send()]), timeout]);
       return { latencyMs: at - started, eventId: delivery.eventId };
@@ -200,28 +221,16 @@ class MemberSockets {
     }
   }
 
-  /**
-   * Waits until no frame has arrived for quietMs: every connect announces presence to the user's
-   * contacts, and measuring while that storm still runs would measure the storm.
-   */
+  /** Resolves once no frame has arrived for quietMs, and tells how long that took. */
   async settle(quietMs = 2000, maxMs = 60_000): Promise<number> {
     const started = performance.now();
     while (performance.now() - this.lastFrameAt < quietMs && performance.now() - started < maxMs) await sleep(100);
     return performance.now() - started;
   }
 
-  async close(): Promise<void> {
-    await Promise.all(
-      this.sockets.map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            if (s.readyState === WebSocket.CLOSED) return resolve();
-            const timer = setTimeout(() => (s.terminate(), resolve()), 3000);
-            s.once('close', () => (clearTimeout(timer), resolve()));
-            s.close();
-          }),
-      ),
-    );
+  /** Drops the connections without a closing handshake (fine for a benchmark's own sockets). */
+  terminate(): void {
+    for (const s of this.sockets) s.terminate();
   }
 }
 
@@ -240,10 +249,15 @@ async function connectWithRetry(url: string, attempts = 3): Promise<WebSocket> {
 function connect(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url);
-    const timer = setTimeout(() => (socket.terminate(), reject(new Error(`WebSocket connect timed out: ${url.replace(/token=[^&]+/, 'token=…')}`))), 20_000);
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      socket.terminate();
+      reject(err);
+    };
+    const timer = setTimeout(() => fail(new Error(`WebSocket connect timed out: ${url.replace(/token=[^&]+/, 'token=…')}`)), 30_000);
     socket.once('open', () => (clearTimeout(timer), resolve(socket)));
-    socket.once('unexpected-response', (_req, res) => (clearTimeout(timer), reject(new Error(`WebSocket connect refused: HTTP ${res.statusCode}`))));
-    socket.once('error', (err) => (clearTimeout(timer), reject(err)));
+    socket.once('unexpected-response', (_req, res) => fail(new Error(`WebSocket connect refused: HTTP ${res.statusCode}`)));
+    socket.once('error', fail);
   });
 }
 
@@ -258,46 +272,46 @@ interface SizeResult {
   fanouts: FanoutLine[];
   /** The fan-out line of the warm-up message (first send to the group: caches still empty). */
   warmUp?: FanoutLine;
-  /** Messages whose fan-out line never showed up in the stack's output. */
-  missingFanoutLines: number;
 }
 
-async function measureStack(e: Endpoints, output: StackOutput, users: BenchUser[], size: number, runId: string, cleanup: Cleanup): Promise<Omit<SizeResult, 'size' | 'floor'>> {
+/**
+ * One group of `size` through the stack. Every user's socket is open from the start (see main), so
+ * the group's first `size` sockets are its members' and the others must stay silent.
+ */
+async function measureStack(e: Endpoints, output: StackOutput, users: BenchUser[], sockets: Sockets, size: number, runId: string): Promise<Omit<SizeResult, 'size' | 'floor'>> {
   const members = users.slice(0, size);
-  progress(`group of ${size}: creating the conversation`);
-  const conversationId = await createGroup(e, members, `bench ${size}`);
-  progress(`group of ${size}: connecting ${size} sockets`);
-  const sockets = await MemberSockets.open(members.map((u) => `${e.websocket}?token=${encodeURIComponent(u.token)}`));
-  const unregister = cleanup.add(() => sockets.close());
-  try {
-    progress(`group of ${size}: quiet after ${(await sockets.settle() / 1000).toFixed(1)} s of presence frames`);
-    const send = (i: number | 'warm-up') => {
-      const content = `bench ${runId} stack ${size} #${i}`;
-      return sockets.measure(content, () =>
-        call(e.message!, 'POST', `/conversations/${conversationId}/messages`, [201], { token: members[0].token, body: { content, clientMessageId: randomUUID() } }),
-      );
-    };
-    // Not measured: the first send to a group fills the membership and connection caches, and
-    // the first one of the run also loads the functions in serverless offline.
-    const warmUp = await send('warm-up');
-    progress(`group of ${size}: sending ${MESSAGES} messages through messageService`);
-    const latencies: number[] = [];
-    const eventIds: string[] = [];
-    for (let i = 0; i < MESSAGES; i++) {
-      const { latencyMs, eventId } = await send(i);
-      latencies.push(latencyMs);
-      if (eventId) eventIds.push(eventId);
-    }
-    // A fan-out's log line comes after its last PostToConnection answered: give it a moment.
-    const wanted = [...eventIds, warmUp.eventId ?? ''];
-    const until = Date.now() + 10_000;
-    while (wanted.some((id) => !output.fanouts.has(id)) && Date.now() < until) await sleep(100);
-    const fanouts = eventIds.map((id) => output.fanouts.get(id)).filter((f): f is FanoutLine => !!f);
-    return { stack: latencies, fanouts, warmUp: output.fanouts.get(warmUp.eventId ?? ''), missingFanoutLines: MESSAGES - fanouts.length };
-  } finally {
-    await sockets.close();
-    unregister();
+  progress(`group of ${size}: creating the conversation and waiting for its membership events to be delivered`);
+  const built = Date.now();
+  const conversationId = await createGroup(e, output, members, `bench ${size}`);
+  const quiet = await sockets.settle();
+  progress(`group of ${size}: ready after ${((Date.now() - built) / 1000).toFixed(1)} s (last ${(quiet / 1000).toFixed(1)} s waiting for quiet)`);
+
+  const send = (i: number | 'warm-up') => {
+    const content = `bench ${runId} stack ${size} #${i}`;
+    return sockets.measure(content, size, () =>
+      call(e.message!, 'POST', `/conversations/${conversationId}/messages`, [201], { token: members[0].token, body: { content, clientMessageId: randomUUID() } }),
+    );
+  };
+  // Not measured: the first send to a group fills the membership and connection caches, and the
+  // first one of the run also loads the functions in serverless offline.
+  const warmUp = await send('warm-up');
+  progress(`group of ${size}: sending ${MESSAGES} messages through messageService`);
+  const latencies: number[] = [];
+  const eventIds: string[] = [];
+  for (let i = 0; i < MESSAGES; i++) {
+    const { latencyMs, eventId } = await send(i);
+    latencies.push(latencyMs);
+    if (eventId) eventIds.push(eventId);
   }
+  // A fan-out's log line comes after its last PostToConnection answered: give it a moment.
+  const wanted = [...eventIds, warmUp.eventId ?? ''];
+  const until = Date.now() + 10_000;
+  while (wanted.some((id) => !output.fanouts.has(id)) && Date.now() < until) await sleep(100);
+  return {
+    stack: latencies,
+    fanouts: eventIds.map((id) => output.fanouts.get(id)).filter((f): f is FanoutLine => !!f),
+    warmUp: output.fanouts.get(warmUp.eventId ?? ''),
+  };
 }
 
 /** A `ws` server that relays whatever one client sends to every client: the least any fan-out can take here. */
@@ -309,22 +323,20 @@ async function measureFloor(size: number, runId: string, cleanup: Cleanup): Prom
   const unregisterServer = cleanup.add(closeServer);
   try {
     const { port } = server.address() as { port: number };
-    const sockets = await MemberSockets.open(Array.from({ length: size }, () => `ws://127.0.0.1:${port}`));
-    const unregisterSockets = cleanup.add(() => sockets.close());
+    const sockets = await Sockets.open(Array.from({ length: size }, () => `ws://127.0.0.1:${port}`));
     try {
       const sender = sockets.sockets[0];
       const send = (i: number | 'warm-up') => {
         const content = `bench ${runId} floor ${size} #${i}`;
         const frame = JSON.stringify({ type: 'message.created', data: { content }, correlationId: content });
-        return sockets.measure(content, () => new Promise<void>((resolve, reject) => sender.send(frame, (err) => (err ? reject(err) : resolve()))));
+        return sockets.measure(content, size, () => new Promise<void>((resolve, reject) => sender.send(frame, (err) => (err ? reject(err) : resolve()))));
       };
       await send('warm-up'); // as on the stack side
       const latencies: number[] = [];
       for (let i = 0; i < MESSAGES; i++) latencies.push((await send(i)).latencyMs);
       return latencies;
     } finally {
-      await sockets.close();
-      unregisterSockets();
+      sockets.terminate();
     }
   } finally {
     await closeServer();
@@ -369,10 +381,13 @@ async function main(): Promise<void> {
 
   try {
     progress(`starting the local stack on free ports (log: ${output.file})`);
-    const stack: Stack = await startStack({ ports: 'free', output: output.line, progress: (l) => progress(`  ${l}`) });
-    cleanup.add(() => stack.stop());
+    const stack = await startStack({ ports: 'free', output: output.line, progress: (l) => progress(`  ${l}`) });
     const e = stack.endpoints;
     const missing = (['auth', 'connect', 'message', 'websocket'] as const).filter((k) => !e[k]);
+    const open: { sockets?: Sockets } = {};
+    // The stack stops first: closing hundreds of sockets under it would only start an offline-presence storm.
+    cleanup.add(async () => open.sockets?.terminate());
+    cleanup.add(() => stack.stop());
     if (missing.length) throw new Error(`the stack lacks ${missing.join(', ')}: every service must exist to measure a fan-out`);
 
     const userCount = Math.max(...SIZES);
@@ -381,9 +396,20 @@ async function main(): Promise<void> {
     const users = await createUsers(e, userCount, runId);
     progress(`  ${userCount} users in ${((Date.now() - usersStarted) / 1000).toFixed(0)} s`);
 
+    /*
+     * Everyone connects once, before sharing any conversation: presence then goes to nobody. A
+     * group's members hear of each other through its membership events instead (n²/2 frames for
+     * a group of n, waited out before measuring); connecting after joining would cost the same as
+     * presence, and reconnecting per group would pay it again for every group.
+     */
+    progress(`connecting ${userCount} sockets (${CONNECT_CONCURRENCY} at a time)`);
+    const connectStarted = Date.now();
+    const sockets = (open.sockets = await Sockets.open(users.map((u) => `${e.websocket}?token=${encodeURIComponent(u.token)}`)));
+    progress(`  connected in ${((Date.now() - connectStarted) / 1000).toFixed(0)} s`);
+
     const results: SizeResult[] = [];
-    for (const size of SIZES) {
-      const stackSide = await measureStack(e, output, users, size, runId, cleanup);
+    for (const size of [...SIZES].sort((a, b) => a - b)) {
+      const stackSide = await measureStack(e, output, users, sockets, size, runId);
       progress(`group of ${size}: the plain ws floor`);
       const floor = await measureFloor(size, runId, cleanup);
       results.push({ size, floor, ...stackSide });
@@ -402,7 +428,7 @@ function report(results: SizeResult[], elapsedMs: number, logFile: string): stri
     const counts = r.fanouts.map((f) => f.dynamoRequests);
     if (!counts.length) return 'n/a';
     const [min, max] = [Math.min(...counts), Math.max(...counts)];
-    return min === max ? String(median(counts)) : `${median(counts)} (${min}–${max})`;
+    return min === max ? String(min) : `${median(counts)} (${min}–${max})`;
   };
   const lines = [
     runContext(`npm run bench:fanout${argv.length ? ` -- ${argv.join(' ')}` : ''}`),
@@ -424,7 +450,7 @@ function report(results: SizeResult[], elapsedMs: number, logFile: string): stri
       ]),
     ),
     '',
-    '### What each fan-out did (from its `fanout.completed` log line; medians over the messages)',
+    '### What each fan-out did (from its `fanout.completed` log line; medians over the measured messages)',
     '',
     markdownTable(
       ['group size', ' fan-out lines', ' recipients', ' connections', ' delivered', ' gone', ' failed', ' DynamoDB requests, warm-up (caches empty)', ' snsFanoutHandler durationMs'],
@@ -444,8 +470,8 @@ function report(results: SizeResult[], elapsedMs: number, logFile: string): stri
       }),
     ),
   ];
-  const missing = results.filter((r) => r.missingFanoutLines > 0);
-  if (missing.length) lines.push('', `fan-out log lines missing for: ${missing.map((r) => `group of ${r.size} (${r.missingFanoutLines})`).join(', ')} — see ${logFile}`);
+  const missing = results.filter((r) => r.fanouts.length < MESSAGES);
+  if (missing.length) lines.push('', `fan-out log lines missing for: ${missing.map((r) => `group of ${r.size} (${MESSAGES - r.fanouts.length})`).join(', ')} — see ${logFile}`);
   return lines.join('\n');
 }
 

@@ -1,13 +1,6 @@
-import {
-  BatchGetCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '@chat/shared';
+import { batchGetItems } from '@chat/shared/aws/batch-get';
 
 /** One open WebSocket connection, as `$connect` recorded it. */
 export interface ConnectionRecord {
@@ -58,7 +51,6 @@ export const CONNECTION_TTL_SECONDS = 3 * 3600;
 const USER_PREFIX = 'USER#';
 const userKey = (userId: string) => `${USER_PREFIX}${userId}`;
 const COUNTER_KEY = 'COUNTER#ActiveConnections';
-const BATCH_GET_LIMIT = 100;
 
 type Db = Pick<DynamoDBDocumentClient, 'send'>;
 
@@ -130,24 +122,12 @@ export class ConnectionsTable {
     return { kind: 'removed', userId: userId!, userConnections, activeConnections };
   }
 
-  /** Open connection ids per user: one BatchGetItem per 100 users (unprocessed keys retried). */
+  /** Open connection ids per user: one BatchGetItem per 100 users. */
   async connectionsOf(userIds: readonly string[]): Promise<Map<string, string[]>> {
-    const TableName = await this.tableName();
     const found = new Map<string, string[]>(userIds.map((id) => [id, []]));
-    const unique = [...found.keys()];
-    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + BATCH_GET_LIMIT).map((id) => ({ connectionId: userKey(id) }));
-      for (let attempt = 0; keys?.length && attempt < 5; attempt++) {
-        if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-        const out: BatchGetCommandOutput = await this.db.send(
-          new BatchGetCommand({ RequestItems: { [TableName]: { Keys: keys, ProjectionExpression: 'connectionId, connections' } } }),
-        );
-        for (const item of out.Responses?.[TableName] ?? []) {
-          found.set((item.connectionId as string).slice(USER_PREFIX.length), [...((item.connections as Set<string> | undefined) ?? [])]);
-        }
-        keys = out.UnprocessedKeys?.[TableName]?.Keys;
-      }
-      if (keys?.length) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed`);
+    const items = await batchGetItems(this.db, await this.tableName(), [...found.keys()].map((id) => ({ connectionId: userKey(id) })));
+    for (const item of items) {
+      found.set((item.connectionId as string).slice(USER_PREFIX.length), [...((item.connections as Set<string> | undefined) ?? [])]);
     }
     return found;
   }

@@ -3,9 +3,11 @@ import { apiGatewayManagementClient, logger, Parameter, type ConfigSource } from
 
 export type PostOutcome = 'delivered' | 'gone' | 'failed';
 
-/** Sends a frame to one connection. */
+export type Post = (connectionId: string, payload: Uint8Array) => Promise<PostOutcome>;
+
+/** Sends frames to connections; `poster()` is resolved once per fan-out, then called per connection. */
 export interface ConnectionGateway {
-  post(connectionId: string, payload: Uint8Array): Promise<PostOutcome>;
+  poster(): Promise<Post>;
 }
 
 /**
@@ -29,17 +31,19 @@ export const isGone = (err: unknown): boolean => {
 export class ApiGatewayConnections implements ConnectionGateway {
   constructor(private readonly config: ConfigSource) {}
 
-  async post(connectionId: string, payload: Uint8Array): Promise<PostOutcome> {
-    try {
-      const client = apiGatewayManagementClient(await this.endpoint());
-      await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: payload }));
-      return 'delivered';
-    } catch (err) {
-      if (isGone(err)) return 'gone';
-      const e = err as Error & { $metadata?: { httpStatusCode?: number } };
-      logger.warn('websocket.post_failed', { connectionId, error: e.name, detail: e.message, status: e.$metadata?.httpStatusCode });
-      return 'failed';
-    }
+  async poster(): Promise<Post> {
+    const client = apiGatewayManagementClient(await this.endpoint());
+    return async (connectionId, payload) => {
+      try {
+        await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: payload }));
+        return 'delivered';
+      } catch (err) {
+        if (isGone(err)) return 'gone';
+        const e = err as Error & { $metadata?: { httpStatusCode?: number } };
+        logger.warn('websocket.post_failed', { connectionId, error: e.name, detail: e.message, status: e.$metadata?.httpStatusCode });
+        return 'failed';
+      }
+    };
   }
 
   private async endpoint(): Promise<string> {

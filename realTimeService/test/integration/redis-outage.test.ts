@@ -89,11 +89,11 @@ function listening(port: number): Promise<boolean> {
 /**
  * The restarted redis-server must outlive this file (later test files use it) but not the test
  * run. Jest gives test files a `process` whose 'exit' never fires, so a small watchdog stops the
- * server's process group once this test process has ended.
+ * server once this test process has ended.
  */
 function stopWhenTestRunEnds(redis: ManagedProcess): void {
   redis.child.unref();
   for (const stream of [redis.child.stdout, redis.child.stderr]) (stream as unknown as { unref?: () => void })?.unref?.();
-  const watch = 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -TERM -- "-$2" 2>/dev/null';
+  const watch = 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -TERM "$2" 2>/dev/null';
   spawn('sh', ['-c', watch, 'redis-watchdog', String(process.pid), String(redis.child.pid)], { detached: true, stdio: 'ignore' }).unref();
 }

@@ -1,5 +1,5 @@
 import type { AuthenticatedUser } from '@chat/shared';
-import type { ConnectionGateway, PostOutcome } from '../../src/adapters/websocket-gateway';
+import type { ConnectionGateway, Post, PostOutcome } from '../../src/adapters/websocket-gateway';
 
 /** Counts and gauges, as Metrics would buffer them. */
 export class FakeMetrics {
@@ -52,7 +52,12 @@ export class FakeGateway implements ConnectionGateway {
   posted: { connectionId: string; frame: any }[] = [];
   inFlight = 0;
   maxInFlight = 0;
-  async post(connectionId: string, payload: Uint8Array): Promise<PostOutcome> {
+  posters = 0;
+  async poster(): Promise<Post> {
+    this.posters++;
+    return (connectionId, payload) => this.post(connectionId, payload);
+  }
+  private async post(connectionId: string, payload: Uint8Array): Promise<PostOutcome> {
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     await new Promise((r) => setTimeout(r, 1));

@@ -27,6 +27,7 @@ describe('FanOut', () => {
     expect(gateway.posted.map((p) => p.connectionId).sort()).toEqual(['ann-1', 'ann-2', 'ben-1']);
     expect(gateway.posted.every((p) => JSON.stringify(p.frame) === JSON.stringify(frame))).toBe(true);
     expect(metrics.counts).toEqual({ MessagesPublished: 3 });
+    expect(gateway.posters).toBe(1);
   });
 
   it('keeps at most `concurrency` posts in flight', async () => {

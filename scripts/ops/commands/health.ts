@@ -180,26 +180,22 @@ export async function runHealthChecks(target: Target, o: HealthOptions): Promise
   const cognito = new CognitoIdentityProviderClient(target.client('cognito'));
   try {
     const params: Params = {};
-    const ssmChecks = await (async () => {
-      let read: Awaited<ReturnType<typeof readParameters>>;
-      try {
-        read = await withTimeout(readParameters(ssm, PARAMETERS), o.timeoutMs * 3, 'SSM GetParameters');
-      } catch (err) {
-        return [{ name: 'ssm', status: 'fail' as const, detail: errorText(err), durationMs: 0 }];
-      }
-      return Promise.all(
+    let ssmChecks: CheckResult[];
+    try {
+      const read = await withTimeout(readParameters(ssm, PARAMETERS), o.timeoutMs * 3, 'SSM GetParameters');
+      for (const [name, p] of read.found) params[name] = p.Value;
+      ssmChecks = await Promise.all(
         PARAMETERS.map((name) =>
           timed(`ssm ${name}`, o.skip, async () => {
-            const value = read.found.get(name)?.Value;
-            if (value === undefined) fail('missing');
-            params[name] = value;
-            const problem = parameterProblem(name, value!, target.region);
-            if (problem) fail(`${value}: ${problem}`);
-            return value!;
+            const value = params[name] ?? fail('missing');
+            const problem = parameterProblem(name, value, target.region);
+            return problem ? fail(`${value}: ${problem}`) : value;
           }),
         ),
       );
-    })();
+    } catch (err) {
+      ssmChecks = [{ name: 'ssm', status: 'fail', detail: errorText(err), durationMs: 0 }];
+    }
     const need = (name: string) => params[name] ?? fail(`${name} is missing or unreadable, see above`);
 
     const checks: Promise<CheckResult>[] = [

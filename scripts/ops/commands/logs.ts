@@ -44,7 +44,7 @@ export function filterPatternFor(correlationId: string | undefined, pattern: str
   return correlationId ? `{ $.correlationId = "${correlationId}" }` : pattern;
 }
 
-/** Matching events of every group in [start, end], oldest first. Groups that do not exist yet are skipped. */
+/** Matching events of every group in [start, end], oldest first (the newest `limit` of them). Groups that do not exist yet are skipped. */
 export async function readLogs(
   logs: CloudWatchLogsClient,
   groups: { logGroup: string; source: string }[],
@@ -58,13 +58,13 @@ export async function readLogs(
       try {
         do {
           const out = await logs.send(new FilterLogEventsCommand({
-            logGroupName: g.logGroup, startTime: range.start, endTime: range.end, filterPattern: range.pattern, nextToken: token, limit: range.limit,
+            logGroupName: g.logGroup, startTime: range.start, endTime: range.end, filterPattern: range.pattern, nextToken: token,
           }));
           for (const e of out.events ?? []) {
             lines.push({ logGroup: g.logGroup, source: g.source, eventId: e.eventId ?? `${e.timestamp}/${e.message}`, timestamp: e.timestamp ?? 0, message: (e.message ?? '').trimEnd() });
           }
           token = out.nextToken;
-        } while (token && (!range.limit || lines.length < range.limit));
+        } while (token);
       } catch (err) {
         if ((err as Error).name !== 'ResourceNotFoundException') throw err;
       }

@@ -54,15 +54,8 @@ export class Logger {
 
   private log(level: LogLevel, message: string, fields?: LogFields): void {
     if (LEVELS[level] < this.minLevel) return;
-    const entry: LogFields = {
-      timestamp: new Date().toISOString(),
-      level,
-      message,
-      ...this.base,
-      ...invocation.getStore(),
-      ...(fields ? serialise(fields) : {}),
-    };
-    this.write(safeStringify(entry));
+    const head: LogFields = { timestamp: new Date().toISOString(), level, message, ...this.base, ...invocation.getStore() };
+    this.write(safeStringify({ ...head, ...(fields ? serialise(fields) : {}) }, head));
   }
 }
 
@@ -74,12 +67,25 @@ function serialise(fields: LogFields): LogFields {
   return out;
 }
 
-function safeStringify(value: unknown): string {
+/** The entry as JSON; if its fields cannot be serialised, the line still carries the context (ids). */
+function safeStringify(value: LogFields, context: LogFields): string {
   try {
     return JSON.stringify(value);
   } catch {
-    return JSON.stringify({ level: 'error', message: 'unserialisable log entry' });
+    try {
+      return JSON.stringify({ ...context, unserialisableFields: true });
+    } catch {
+      return JSON.stringify({ level: 'error', message: 'unserialisable log entry' });
+    }
   }
+}
+
+/** `<service>-<stage>-<function>` → `<function>`, whatever hyphens the stage holds. */
+export function shortFunctionName(fullName: string | undefined, service = process.env.SERVICE_NAME, stage = process.env.STAGE): string | undefined {
+  if (!fullName) return undefined;
+  const prefix = service && stage ? `${service}-${stage}-` : undefined;
+  if (prefix && fullName.startsWith(prefix)) return fullName.slice(prefix.length);
+  return fullName.split('-').slice(2).join('-') || fullName;
 }
 
 const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
@@ -87,6 +93,6 @@ const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
 /** The process-wide logger: one per Lambda container, tagged with the service and function. */
 export const logger = new Logger({
   service: process.env.SERVICE_NAME,
-  function: functionName ? functionName.split('-').slice(2).join('-') || functionName : undefined,
+  function: shortFunctionName(functionName),
   functionName,
 });

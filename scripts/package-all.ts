@@ -57,11 +57,11 @@ export async function packageServices(options: PackageOptions = {}): Promise<Pac
   for (const service of services) {
     if (!fs.existsSync(path.join(ROOT, service, 'serverless.yml'))) throw new PackageError(`${service}: no ${service}/serverless.yml in ${ROOT}`);
   }
-  if (!options.force) refuseWhileOfflineRuns(services);
-
   const out: PackagedService[] = [];
   for (const service of services) {
     const dir = path.join(ROOT, service);
+    // Checked right before each service, so a stack started meanwhile is not broken either.
+    if (!options.force) refuseWhileOfflineRuns(service);
     for (const stale of ['.esbuild', '.serverless']) fs.rmSync(path.join(dir, stale), { recursive: true, force: true });
     log(`packaging ${service} …`);
     const started = Date.now();
@@ -138,11 +138,11 @@ function readJson(file: string): unknown {
  * (serverless-esbuild's clean-up), so packaging under a running stack breaks every handler it has
  * not loaded yet. Refuse, naming the processes, rather than break someone's stack silently.
  */
-function refuseWhileOfflineRuns(services: readonly string[]): void {
-  const busy = services.flatMap((service) => offlineProcessesIn(path.join(ROOT, service)).map((pid) => `${service} (pid ${pid})`));
-  if (busy.length) {
+function refuseWhileOfflineRuns(service: string): void {
+  const pids = offlineProcessesIn(path.join(ROOT, service));
+  if (pids.length) {
     throw new PackageError(
-      `serverless offline is running in ${busy.join(', ')}: packaging deletes the .esbuild/ folder it serves handlers from. ` +
+      `serverless offline is running in ${service} (pid ${pids.join(', ')}): packaging deletes the .esbuild/ folder it serves handlers from. ` +
         'Stop that stack (or wait for the test run to end), or pass --force.',
     );
   }

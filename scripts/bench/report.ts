@@ -32,16 +32,17 @@ export function markdownTable(headers: readonly string[], rows: readonly (readon
 const loadAtStart = os.loadavg();
 
 /**
- * The header lines every benchmark prints above its tables: when, where, how it was run, and how
- * busy the machine was (other work on 2 cores shows up in every number).
+ * The header lines every benchmark prints above its tables (a Markdown list, so the output pastes
+ * into docs/benchmarks.md as it is): when, where, how it was run, and how busy the machine was
+ * (other work on 2 cores shows up in every number).
  */
 export function runContext(command: string): string {
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
   const cpus = os.cpus();
   return [
-    `date: ${new Date().toISOString()}`,
-    `machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.platform()} ${os.release()}, Node ${process.version}`,
-    `load average (1/5/15 min): ${load(loadAtStart)} at the start, ${load(os.loadavg())} at the end`,
-    `command: ${command}`,
+    `- date: ${new Date().toISOString()}`,
+    `- machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.platform()} ${os.release()}, Node ${process.version}`,
+    `- load average (1/5/15 min): ${load(loadAtStart)} at the start, ${load(os.loadavg())} at the end`,
+    `- command: \`${command}\``,
   ].join('\n');
 }

@@ -31,6 +31,13 @@ export class RedisConnection {
     return endpoint ? this.whenReady(redisClient(endpoint)) : undefined;
   }
 
+  /** The client, or RedisUnavailable: for work that cannot be done without Redis (typing, presence). */
+  async required(): Promise<Redis> {
+    const client = await this.ready();
+    if (!client) throw new RedisUnavailable();
+    return client;
+  }
+
   /**
    * A connection of its own for blocking reads (XREADGROUP BLOCK), whose command timeout leaves
    * room for the block: on the shared client a read blocked past 500 ms would time out.
@@ -62,13 +69,6 @@ export class RedisConnection {
     if (this.everReady.has(client)) return undefined;
     if (!(await firstReady(client))) return undefined;
     this.everReady.add(client);
-    return client;
-  }
-
-  /** The client, or RedisUnavailable: for work that cannot be done without Redis (typing, presence). */
-  async required(): Promise<Redis> {
-    const client = await this.ready();
-    if (!client) throw new RedisUnavailable();
     return client;
   }
 }

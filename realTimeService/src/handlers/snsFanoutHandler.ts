@@ -1,5 +1,5 @@
 import type { Context, SNSEvent } from 'aws-lambda';
-import { logger, validate } from '@chat/shared';
+import { logger, validate, type ChatEvent } from '@chat/shared';
 import { durableEvents, runtime } from '../app';
 import { ChatEventMessage } from '../schemas';
 
@@ -11,13 +11,11 @@ import { ChatEventMessage } from '../schemas';
 export const handler = async (event: SNSEvent, context: Context): Promise<void> => {
   for (const record of event.Records) {
     await logger.withContext({ requestId: context.awsRequestId, snsMessageId: record.Sns.MessageId }, async () => {
+      const chatEvent = readEvent(record.Sns.Message);
+      if (!chatEvent) return;
+      logger.appendKeys({ correlationId: chatEvent.correlationId, eventId: chatEvent.eventId, eventType: chatEvent.type, conversationId: chatEvent.conversationId });
       try {
-        const chatEvent = validate(ChatEventMessage, parseJson(record.Sns.Message), 'body');
-        logger.appendKeys({ correlationId: chatEvent.correlationId, eventId: chatEvent.eventId, eventType: chatEvent.type, conversationId: chatEvent.conversationId });
         await durableEvents.deliver(chatEvent);
-      } catch (err) {
-        if ((err as Error).name !== 'AppError') throw err;
-        logger.error('event.invalid', { error: err });
       } finally {
         await runtime.metrics.flush();
       }
@@ -25,10 +23,11 @@ export const handler = async (event: SNSEvent, context: Context): Promise<void> 
   }
 };
 
-function parseJson(text: string): unknown {
+function readEvent(message: string): ChatEvent | undefined {
   try {
-    return JSON.parse(text);
-  } catch {
+    return validate(ChatEventMessage, JSON.parse(message), 'body');
+  } catch (err) {
+    logger.error('event.invalid', { error: err, message: message.slice(0, 500) });
     return undefined;
   }
 }

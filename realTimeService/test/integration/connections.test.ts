@@ -25,7 +25,7 @@ describe('realTimeService: connection bookkeeping', () => {
   it('removes, at the next fan-out, a connection that went away without $disconnect — and only that one', async () => {
     const [sender, receiver] = (await users('Ghost Sender', 'Ghost Receiver')) as TestUser[];
     const conversationId = await group(sender!, [receiver!], 'Ghosts');
-    const [senderSocket, receiverSocket] = await TestSocket.openEach([sender!.accessToken, 'sender'], [receiver!.accessToken, 'receiver']);
+    const [senderSocket, receiverSocket] = await Promise.all([TestSocket.open(sender!.accessToken, 'sender'), TestSocket.open(receiver!.accessToken, 'receiver')]);
     try {
       // What a client that vanished without `$disconnect` leaves behind: its row and its place in
       // the user's connection set, recorded a minute ago, for a connection API Gateway no longer has.
@@ -64,7 +64,8 @@ describe('realTimeService: connection bookkeeping', () => {
   it('keeps the ActiveConnections count true as connections open and close', async () => {
     const [user] = (await users('Counted User')) as TestUser[];
     const before = await steadyCount(table);
-    const sockets = await TestSocket.openEach([user!.accessToken, 'device-1'], [user!.accessToken, 'device-2'], [user!.accessToken, 'device-3']);
+    // Opened at once, so the counter and the user's connection set see concurrent connects.
+    const sockets = await Promise.all([1, 2, 3].map((n) => TestSocket.open(user!.accessToken, `device-${n}`)));
     expect(await table.activeConnections()).toBe(before + 3);
     await sockets[0]!.close();
     await waitUntil(async () => (await table.activeConnections()) === before + 2, 'the count to drop by one');

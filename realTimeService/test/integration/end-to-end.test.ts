@@ -14,13 +14,13 @@ describe('realTimeService: end to end', () => {
 
   beforeAll(async () => {
     [ann, ben, cat, dan, stranger] = (await users('Ann Realtime', 'Ben Realtime', 'Cat Realtime', 'Dan Realtime', 'Stranger Realtime')) as TestUser[];
-    [annPhone, annLaptop, benSocket, catSocket, strangerSocket] = await TestSocket.openEach(
-      [ann.accessToken, 'ann-phone'],
-      [ann.accessToken, 'ann-laptop'],
-      [ben.accessToken, 'ben'],
-      [cat.accessToken, 'cat'],
-      [stranger.accessToken, 'stranger'],
-    );
+    [annPhone, annLaptop, benSocket, catSocket, strangerSocket] = await Promise.all([
+      TestSocket.open(ann.accessToken, 'ann-phone'),
+      TestSocket.open(ann.accessToken, 'ann-laptop'),
+      TestSocket.open(ben.accessToken, 'ben'),
+      TestSocket.open(cat.accessToken, 'cat'),
+      TestSocket.open(stranger.accessToken, 'stranger'),
+    ]);
     conversationId = await group(ann, [ben, cat], 'End to end');
   });
 

@@ -18,7 +18,7 @@ describe('realTimeService: Redis outage', () => {
     const port = endpoints().ports.redis;
     const [ann, ben] = (await users('Ann Outage', 'Ben Outage')) as TestUser[];
     const conversationId = await group(ann!, [ben!], 'Outage');
-    const [annSocket, benSocket] = await TestSocket.openEach([ann!.accessToken, 'ann'], [ben!.accessToken, 'ben']);
+    const [annSocket, benSocket] = await Promise.all([TestSocket.open(ann!.accessToken, 'ann'), TestSocket.open(ben!.accessToken, 'ben')]);
     let restarted: ManagedProcess | undefined;
     try {
       await typingReaches(annSocket, benSocket, conversationId, ann!.userId);

@@ -50,16 +50,6 @@ export class TestSocket {
     });
   }
 
-  /**
-   * Several connections, opened one after another as devices come online: opened all at once, each
-   * cold-starts its own `$connect` worker, which on a loaded 2-core machine can exceed the timeout.
-   */
-  static async openEach(...clients: [token: string, label: string][]): Promise<TestSocket[]> {
-    const sockets: TestSocket[] = [];
-    for (const [token, label] of clients) sockets.push(await TestSocket.open(token, label));
-    return sockets;
-  }
-
   send(frame: unknown): void {
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
@@ -117,15 +107,7 @@ function matches(actual: any, expected: Record<string, unknown>): boolean {
 /** Lets events that are still travelling arrive before a test counts what was received. */
 export const settle = (ms = 2_000) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * Fresh users, signed up one after another: cognito-local keeps a pool in one JSON file, and
- * parallel confirmations were seen to lose each other's writes (sign-in then says "not confirmed").
- */
-export async function users(...names: string[]): Promise<TestUser[]> {
-  const out: TestUser[] = [];
-  for (const name of names) out.push(await newUser(name));
-  return out;
-}
+export const users = (...names: string[]): Promise<TestUser[]> => Promise.all(names.map((n) => newUser(n)));
 
 export const connectApi = <T = any>(method: string, path: string, as: TestUser, body?: unknown): Promise<HttpAnswer<T>> =>
   call<T>(endpoints().connect, method, path, { token: as.accessToken, body });

@@ -3,7 +3,6 @@
  * slate (stale files were seen inside zips when `.esbuild/` survived), offline, one after another.
  *   npm run package:all                          every service
  *   npm run package:all -- authService           only the ones named
- *   npm run package:all -- --force               even while `serverless offline` runs there (see below)
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,8 +36,6 @@ export class PackageError extends Error {}
 export interface PackageOptions {
   /** Service folders to package (default: every one of SERVICE_DIRS that has a serverless.yml). */
   services?: readonly string[];
-  /** Package even while `serverless offline` runs in a service folder. */
-  force?: boolean;
   log?: (line: string) => void;
 }
 
@@ -60,8 +57,6 @@ export async function packageServices(options: PackageOptions = {}): Promise<Pac
   const out: PackagedService[] = [];
   for (const service of services) {
     const dir = path.join(ROOT, service);
-    // Checked right before each service, so a stack started meanwhile is not broken either.
-    if (!options.force) refuseWhileOfflineRuns(service);
     for (const stale of ['.esbuild', '.serverless']) fs.rmSync(path.join(dir, stale), { recursive: true, force: true });
     log(`packaging ${service} …`);
     const started = Date.now();
@@ -90,6 +85,8 @@ function runServerlessPackage(dir: string): Promise<{ code: number; output: stri
     AWS_EC2_METADATA_DISABLED: 'true',
   };
   delete env.NODE_OPTIONS;
+  // Packaging builds in `.esbuild`, the folder just cleaned; a local stack's own folder is not ours to touch.
+  delete env.ESBUILD_WORK_FOLDER;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [SERVERLESS_BIN, 'package'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
@@ -132,45 +129,12 @@ function readJson(file: string): unknown {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-/*
- * `serverless offline` (npm start, every test run's stack) serves handlers from
- * `<service>/.esbuild/.build`, and `serverless package` deletes `.esbuild/` when it finishes
- * (serverless-esbuild's clean-up), so packaging under a running stack breaks every handler it has
- * not loaded yet. Refuse, naming the processes, rather than break someone's stack silently.
- */
-function refuseWhileOfflineRuns(service: string): void {
-  const pids = offlineProcessesIn(path.join(ROOT, service));
-  if (pids.length) {
-    throw new PackageError(
-      `serverless offline is running in ${service} (pid ${pids.join(', ')}): packaging deletes the .esbuild/ folder it serves handlers from. ` +
-        'Stop that stack (or wait for the test run to end), or pass --force.',
-    );
-  }
-}
-
-/** Pids of `serverless offline` processes whose working directory is dir (Linux /proc; elsewhere none found). */
-function offlineProcessesIn(dir: string): number[] {
-  if (!fs.existsSync('/proc/self/cwd')) return [];
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (!cmdline.some((a) => a.endsWith('serverless.js') || a.endsWith('/sls')) || !cmdline.includes('offline')) continue;
-      if (fs.readlinkSync(`/proc/${entry}/cwd`) === dir) pids.push(Number(entry));
-    } catch {
-      /* the process ended meanwhile, or is not ours to read */
-    }
-  }
-  return pids;
-}
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const services = args.filter((a) => !a.startsWith('--'));
   const started = Date.now();
   try {
-    const packaged = await packageServices({ services, force: args.includes('--force'), log: (l) => console.log(l) });
+    const packaged = await packageServices({ services, log: (l) => console.log(l) });
     const skipped = SERVICE_DIRS.filter((s) => !services.length && !packaged.some((p) => p.service === s));
     console.log('\nservice           functions  zips total   time');
     for (const p of packaged) {

@@ -8,8 +8,7 @@
  * aws-jwt-verify, ioredis, and constructing the SDK clients at module scope). Last, what
  * dominates the bundles, from esbuild's metafile.
  *
- *   npm run bench:cold [-- --runs 7] [--force] [service …]
- *   (--force: package even under a running stack; services: only those, default every one)
+ *   npm run bench:cold [-- --runs 7] [service …]      (services: only those; default every one)
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -50,7 +49,11 @@ const RUNS = Number(option('--runs') ?? 7);
 const SERVICES = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--runs');
 
 async function main(): Promise<void> {
-  if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs must be a whole number of at least 1, not ${option('--runs')}`);
+  if (!Number.isInteger(RUNS) || RUNS < 1) {
+    console.error(`bench:cold: --runs must be a whole number of at least 1, not ${option('--runs')}`);
+    process.exitCode = 2;
+    return;
+  }
   const started = Date.now();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cold-'));
   // Children (serverless, probes) share the terminal's process group and get the Ctrl-C too.
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   try {
-    const packaged = await packageServices({ services: SERVICES, force: argv.includes('--force'), log: (l) => console.error(l) });
+    const packaged = await packageServices({ services: SERVICES, log: (l) => console.error(l) });
     const runtimeModules = lambdaRuntimeModules(workDir);
     const functions = packaged.flatMap((service) => service.functions.map((fn) => unpack(service, fn, workDir)));
 

@@ -280,8 +280,8 @@ interface SizeResult {
 }
 
 /**
- * One group of `size` through the stack. Every user's socket is open from the start (see main), so
- * the group's first `size` sockets are its members' and the others must stay silent.
+ * One group of `size` through the stack. Every user's socket is open from the start (see main);
+ * the group's members are the first `size` users, so their sockets are the first `size`.
  */
 async function measureStack(e: Endpoints, output: StackOutput, users: BenchUser[], sockets: Sockets, size: number, runId: string): Promise<Omit<SizeResult, 'size' | 'floor'>> {
   const members = users.slice(0, size);
@@ -298,8 +298,8 @@ async function measureStack(e: Endpoints, output: StackOutput, users: BenchUser[
       call(e.message!, 'POST', `/conversations/${conversationId}/messages`, [201], { token: members[0].token, body: { content, clientMessageId: randomUUID() } }),
     );
   };
-  // Not measured: the first send to a group fills the membership and connection caches, and the
-  // first one of the run also loads the functions in serverless offline.
+  // Not measured: the run's first send loads sendMessage and snsFanoutHandler in serverless
+  // offline; every group gets one, so each size is measured alike.
   const warmUp = await send('warm-up');
   progress(`group of ${size}: sending ${MESSAGES} messages through messageService`);
   const latencies: number[] = [];
@@ -425,6 +425,7 @@ async function main(): Promise<void> {
     console.log(report(results, Date.now() - started, output.file));
     await exit(0);
   } catch (err) {
+    if (exiting) return; // interrupted: stopping the stack is what made the call in flight fail
     console.error(`\nbench:fanout FAILED: ${(err as Error).stack ?? err}\nstack log: ${output.file}`);
     await exit(1);
   }

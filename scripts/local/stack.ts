@@ -133,8 +133,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const runDir = persist ?? fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'chat-stack-'));
   const services = (options.services ?? SERVICE_DIRS).filter((s) => fs.existsSync(path.join(ROOT, s, 'serverless.yml'))).map((s) => loadService(path.join(ROOT, s)));
   const started: { stop(): Promise<void> }[] = [];
+  // Each stack bundles into its own folder in every service, apart from `serverless package`'s
+  // `.esbuild` and from any other stack (a test run beside `npm start`).
+  const esbuildFolder = `.esbuild-local-${process.pid}`;
   const stopAll = async () => {
     for (const p of started.reverse()) await p.stop().catch(() => undefined);
+    for (const s of services) fs.rmSync(path.join(s.dir, esbuildFolder), { recursive: true, force: true });
     if (!persist) fs.rmSync(runDir, { recursive: true, force: true });
   };
 
@@ -220,6 +224,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       SLS_TELEMETRY_DISABLED: '1',
       SLS_NOTIFICATIONS_MODE: 'off',
       SERVERLESS_PLATFORM_STAGE: '',
+      ESBUILD_WORK_FOLDER: esbuildFolder,
     };
     delete env.NODE_OPTIONS; // e.g. a debugger flag from the parent would break the workers
 

@@ -82,6 +82,8 @@ export function createProxyHandler(o: ProxyOptions): http.RequestListener {
         });
       });
       req.on('error', reject);
+      // A request cognito-local never answers must not hold up the queue behind it.
+      req.setTimeout(15_000, () => req.destroy(new Error('cognito-local did not answer within 15 s')));
       req.end(body);
     });
 

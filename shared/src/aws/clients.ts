@@ -13,6 +13,15 @@ import { logger } from '../observability/logger';
  * AWS_ENDPOINT_URL_<SERVICE> (e.g. AWS_ENDPOINT_URL_DYNAMODB) to point a client at its stand-in.
  */
 
+/**
+ * Every SDK call gives up on a silent connection after a few seconds (the SDK then retries)
+ * instead of waiting for the Lambda timeout: the SDK's own default is to wait for ever.
+ */
+const requestHandler = {
+  connectionTimeout: Number(process.env.AWS_CONNECT_TIMEOUT_MS ?? 2000),
+  requestTimeout: Number(process.env.AWS_REQUEST_TIMEOUT_MS ?? 5000),
+};
+
 const once = <T>(make: () => T): (() => T) => {
   let value: T | undefined;
   return () => (value ??= make());
@@ -29,7 +38,7 @@ const CAPACITY_OPS = new Set([
  * asks operators to look for.
  */
 export const dynamoDocumentClient = once(() => {
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4 }), {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4, requestHandler }), {
     marshallOptions: { removeUndefinedValues: true },
   });
   client.middlewareStack.add(
@@ -79,17 +88,17 @@ function tablesOf(input: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-export const ssmClient = once(() => new SSMClient({}));
-export const snsClient = once(() => new SNSClient({}));
-export const cloudWatchClient = once(() => new CloudWatchClient({}));
-export const cognitoClient = once(() => new CognitoIdentityProviderClient({}));
+export const ssmClient = once(() => new SSMClient({ requestHandler }));
+export const snsClient = once(() => new SNSClient({ requestHandler }));
+export const cloudWatchClient = once(() => new CloudWatchClient({ requestHandler }));
+export const cognitoClient = once(() => new CognitoIdentityProviderClient({ requestHandler }));
 
 const managementClients = new Map<string, ApiGatewayManagementApiClient>();
 /** API Gateway management client for one WebSocket API endpoint (https://domain/stage on AWS). */
 export function apiGatewayManagementClient(endpoint: string): ApiGatewayManagementApiClient {
   let client = managementClients.get(endpoint);
   if (!client) {
-    client = new ApiGatewayManagementApiClient({ endpoint, maxAttempts: 2 });
+    client = new ApiGatewayManagementApiClient({ endpoint, maxAttempts: 2, requestHandler });
     managementClients.set(endpoint, client);
   }
   return client;

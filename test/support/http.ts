@@ -22,7 +22,7 @@ export async function call<T = any>(
     body = JSON.stringify(options.body);
     headers['content-type'] = 'application/json';
   }
-  const response = await fetch(`${base}${path}`, { method, headers, body });
+  const response = await fetchOnce(`${base}${path}`, { method, headers, body });
   const text = await response.text();
   let parsed: unknown = text;
   try {
@@ -31,6 +31,21 @@ export async function call<T = any>(
     /* not JSON */
   }
   return { status: response.status, body: parsed as T, headers: response.headers };
+}
+
+/**
+ * fetch, tried a second time when the server had closed the kept-alive socket just as the request
+ * went out ("other side closed" before any answer): the request never reached a handler.
+ */
+async function fetchOnce(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const staleSocket = cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET' || /other side closed/.test(cause?.message ?? '');
+    if (!staleSocket) throw err;
+    return fetch(url, init);
+  }
 }
 
 export interface TestUser {

@@ -11,8 +11,8 @@ jest.setTimeout(60_000);
 
 let aws: LocalAws;
 let cw: CloudWatchClient;
-// Ten minutes ago, on a minute boundary: three one-minute buckets t0, t0+1m, t0+2m.
-const t0 = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
+// Aligned to 10 minutes, so the 600 s period below sees at(0)…at(3) in one bucket whatever the clock says.
+const t0 = Math.floor(Date.now() / 600_000) * 600_000 - 20 * 60_000;
 const at = (minutes: number) => new Date(t0 + minutes * 60_000);
 const Dimensions = [{ Name: 'Stage', Value: 'dev' }];
 

@@ -57,8 +57,10 @@ export function createProxyHandler(o: ProxyOptions): http.RequestListener {
   // cognito-local keeps each pool in a JSON file that it reads, changes and writes back without a
   // lock, so concurrent requests lose each other's writes (e.g. a confirmation). One request at a
   // time reaches it; that is plenty for a local stack.
+  // Reads (GET: the JWKS, OpenID configuration) never wait in that queue.
   let queue: Promise<unknown> = Promise.resolve();
   const upstream = (method: string, path: string, headers: http.IncomingHttpHeaders, body: Buffer): Promise<Reply> => {
+    if (method === 'GET') return send(method, path, headers, body);
     const next = queue.then(() => send(method, path, headers, body));
     queue = next.catch(() => undefined);
     return next;

@@ -148,13 +148,7 @@ export class ConversationsTable {
     const [table, membersTable] = await Promise.all([this.tableName(), this.membersTableName()]);
     const items: TransactItem[] = [
       {
-        Delete: {
-          TableName: membersTable,
-          Key: { conversationId, userId: member.userId },
-          ConditionExpression: '#role = :role',
-          ExpressionAttributeNames: { '#role': 'role' },
-          ExpressionAttributeValues: { ':role': member.role },
-        },
+        Delete: roleGuarded(membersTable, conversationId, member),
       },
       {
         Update: {
@@ -234,13 +228,7 @@ export class ConversationsTable {
         },
       },
       {
-        Delete: {
-          TableName: membersTable,
-          Key: { conversationId, userId: actor.userId },
-          ConditionExpression: '#role = :role',
-          ExpressionAttributeNames: { '#role': 'role' },
-          ExpressionAttributeValues: { ':role': actor.role },
-        },
+        Delete: roleGuarded(membersTable, conversationId, actor),
       },
       ...firstBatch.map((userId) => ({ Delete: { TableName: membersTable, Key: { conversationId, userId } } })),
     ]);
@@ -279,16 +267,19 @@ export class ConversationsTable {
   }
 }
 
-function roleCheck(membersTable: string, conversationId: string, actor: Actor): TransactItem {
+/** The member's row, on condition that their role is still the one the decision was based on. */
+function roleGuarded(membersTable: string, conversationId: string, actor: Actor) {
   return {
-    ConditionCheck: {
-      TableName: membersTable,
-      Key: { conversationId, userId: actor.userId },
-      ConditionExpression: '#role = :role',
-      ExpressionAttributeNames: { '#role': 'role' },
-      ExpressionAttributeValues: { ':role': actor.role },
-    },
+    TableName: membersTable,
+    Key: { conversationId, userId: actor.userId },
+    ConditionExpression: '#role = :role',
+    ExpressionAttributeNames: { '#role': 'role' },
+    ExpressionAttributeValues: { ':role': actor.role },
   };
+}
+
+function roleCheck(membersTable: string, conversationId: string, actor: Actor): TransactItem {
+  return { ConditionCheck: roleGuarded(membersTable, conversationId, actor) };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -80,7 +80,8 @@ export class TokenVerifier {
     const verifier = CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: null });
     if (this.localCognitoEndpoint) {
       const url = `${this.localCognitoEndpoint.replace(/\/$/, '')}/${userPoolId}/.well-known/jwks.json`;
-      const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      // Generous: this local-only fetch runs in a cold worker, often while the whole stack is busy starting up.
+      const response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
       if (!response.ok) throw new Error(`Could not load JWKS from ${url}: HTTP ${response.status}`);
       verifier.cacheJwks((await response.json()) as Parameters<typeof verifier.cacheJwks>[0]);
     }

@@ -1,4 +1,5 @@
-import { cognitoClient, createRuntime, Parameter, UsersTable } from '@chat/shared';
+import { createRuntime, Parameter, UsersTable } from '@chat/shared';
+import { cognitoClient } from '@chat/shared/aws/cognito';
 import { CognitoIdentity } from './adapters/cognito-identity';
 import { AuthUseCases } from './auth';
 

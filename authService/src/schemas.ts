@@ -1,29 +1,26 @@
-import { hasControlCharacters, z } from '@chat/shared';
+import * as v from 'valibot';
+import { hasControlCharacters } from '@chat/shared';
 import { passwordPolicy } from './adapters/cognito-identity';
 
-const email = z
-  .string()
-  .trim()
-  .max(254)
-  .email('must be a valid email address')
-  .transform((v) => v.toLowerCase());
+const email = v.pipe(v.string(), v.trim(), v.maxLength(254), v.email('must be a valid email address'), v.toLowerCase());
 
-export const SignUpBody = z.strictObject({
+export const SignUpBody = v.strictObject({
   email,
-  password: z.string().max(256).refine(passwordPolicy.test, passwordPolicy.description),
-  fullName: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(100, 'must be at most 100 characters')
-    .refine((v) => !hasControlCharacters(v), 'must not contain control characters'),
+  password: v.pipe(v.string(), v.maxLength(256), v.check(passwordPolicy.test, passwordPolicy.description)),
+  fullName: v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1, 'must not be empty'),
+    v.maxLength(100, 'must be at most 100 characters'),
+    v.check((name) => !hasControlCharacters(name), 'must not contain control characters'),
+  ),
 });
 
-export const ConfirmSignUpBody = z.strictObject({
+export const ConfirmSignUpBody = v.strictObject({
   email,
-  code: z.string().trim().regex(/^\d{4,10}$/, 'must be the numeric code from the confirmation email'),
+  code: v.pipe(v.string(), v.trim(), v.regex(/^\d{4,10}$/, 'must be the numeric code from the confirmation email')),
 });
 
-export const EmailBody = z.strictObject({ email });
+export const EmailBody = v.strictObject({ email });
 
-export const SignInBody = z.strictObject({ email, password: z.string().min(1).max(256) });
+export const SignInBody = v.strictObject({ email, password: v.pipe(v.string(), v.minLength(1), v.maxLength(256)) });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as v from 'valibot';
 import {
   badRequest,
   canManageMembers,
@@ -7,7 +8,6 @@ import {
   forbidden,
   fields,
   logger,
-  z,
   type Conversation,
   type Membership,
   type UserProfile,
@@ -35,8 +35,8 @@ export interface Page<T> {
 }
 
 /** getConversations' sort position: lastActivityAt (newest first), then conversationId. */
-const ListPosition = z.strictObject({ t: z.string().datetime(), c: fields.id });
-type ListPosition = z.infer<typeof ListPosition>;
+const ListPosition = v.strictObject({ t: v.pipe(v.string(), v.isoTimestamp()), c: fields.id });
+type ListPosition = v.InferOutput<typeof ListPosition>;
 
 /** Newest activity first; equal times in conversationId order, so the order is total and stable. */
 const byActivity = (a: ListPosition, b: ListPosition) => (a.t === b.t ? (a.c < b.c ? -1 : a.c > b.c ? 1 : 0) : a.t > b.t ? -1 : 1);

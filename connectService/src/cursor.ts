@@ -1,4 +1,5 @@
-import { badRequest, type z } from '@chat/shared';
+import * as v from 'valibot';
+import { badRequest, type Schema } from '@chat/shared';
 
 /*
  * Opaque page cursors: base64url of a small JSON sort position. Clients only hand them back; one
@@ -10,7 +11,7 @@ export function encodeCursor(position: unknown): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
 }
 
-export function decodeCursor<T>(cursor: string | undefined, schema: z.ZodType<T>): T | undefined {
+export function decodeCursor<T>(cursor: string | undefined, schema: Schema<T>): T | undefined {
   if (cursor === undefined) return undefined;
   const invalid = () => badRequest('cursor: not a cursor returned by this route (start again without one)', 'cursor');
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
@@ -20,7 +21,7 @@ export function decodeCursor<T>(cursor: string | undefined, schema: z.ZodType<T>
   } catch {
     throw invalid();
   }
-  const result = schema.safeParse(parsed);
+  const result = v.safeParse(schema, parsed);
   if (!result.success) throw invalid();
-  return result.data;
+  return result.output;
 }

@@ -1,55 +1,62 @@
-import { fields, hasControlCharacters, z } from '@chat/shared';
+import * as v from 'valibot';
+import { fields, hasControlCharacters } from '@chat/shared';
 import { LIMITS } from './limits';
 
 /** One line of visible text: trimmed, bounded, no control characters (not even newlines). */
 const line = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .refine((v) => !hasControlCharacters(v) && !/[\n\r\t]/.test(v), 'must not contain control characters');
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1, 'must not be empty'),
+    v.maxLength(max, `must be at most ${max} characters`),
+    v.check((text) => !hasControlCharacters(text) && !/[\n\r\t]/.test(text), 'must not contain control characters'),
+  );
 
 /** Free text that may span lines; empty clears it. */
 const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `must be at most ${max} characters`)
-    .refine((v) => !hasControlCharacters(v), 'must not contain control characters');
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.maxLength(max, `must be at most ${max} characters`),
+    v.check((value) => !hasControlCharacters(value), 'must not contain control characters'),
+  );
 
-const memberRole = z.enum(['member', 'admin', 'owner']);
+const memberRole = v.picklist(['member', 'admin', 'owner']);
 
-export const ConversationPath = z.strictObject({ conversationId: fields.id });
-export const MemberPath = z.strictObject({ conversationId: fields.id, userId: fields.id });
+export const ConversationPath = v.strictObject({ conversationId: fields.id });
+export const MemberPath = v.strictObject({ conversationId: fields.id, userId: fields.id });
 
-export const CreateConversationBody = z.strictObject({
+export const CreateConversationBody = v.strictObject({
   name: line(LIMITS.nameLength),
-  description: text(LIMITS.descriptionLength).optional(),
-  memberIds: z
-    .array(fields.id)
-    .max(LIMITS.initialMembers, `must list at most ${LIMITS.initialMembers} users (add more with POST /conversations/{conversationId}/members)`)
-    .default([]),
+  description: v.optional(text(LIMITS.descriptionLength)),
+  memberIds: v.optional(
+    v.pipe(
+      v.array(fields.id),
+      v.maxLength(LIMITS.initialMembers, `must list at most ${LIMITS.initialMembers} users (add more with POST /conversations/{conversationId}/members)`),
+    ),
+    () => [],
+  ),
 });
 
-export const UpdateConversationBody = z
-  .strictObject({
-    name: line(LIMITS.nameLength).optional(),
-    description: text(LIMITS.descriptionLength).optional(),
-  })
-  .refine((b) => b.name !== undefined || b.description !== undefined, 'name or description is required');
+export const UpdateConversationBody = v.pipe(
+  v.strictObject({
+    name: v.optional(line(LIMITS.nameLength)),
+    description: v.optional(text(LIMITS.descriptionLength)),
+  }),
+  v.check((body) => body.name !== undefined || body.description !== undefined, 'name or description is required'),
+);
 
-export const AddMemberBody = z.strictObject({ userId: fields.id, role: memberRole.default('member') });
+export const AddMemberBody = v.strictObject({ userId: fields.id, role: v.optional(memberRole, 'member') });
 
-export const DirectConversationBody = z.strictObject({ userId: fields.id });
+export const DirectConversationBody = v.strictObject({ userId: fields.id });
 
-export const ConversationsQuery = z.strictObject({
+export const ConversationsQuery = v.strictObject({
   limit: fields.limit(LIMITS.conversationPage.max, LIMITS.conversationPage.default),
-  cursor: fields.cursor.optional(),
+  cursor: v.optional(fields.cursor),
 });
 
-export const SearchUsersQuery = z.strictObject({
+export const SearchUsersQuery = v.strictObject({
   q: line(LIMITS.searchQueryLength),
   limit: fields.limit(LIMITS.searchPage.max, LIMITS.searchPage.default),
-  cursor: fields.cursor.optional(),
+  cursor: v.optional(fields.cursor),
 });

@@ -1,4 +1,5 @@
-import { badRequest, fields, normaliseForSearch, z, type SearchHit, type SearchPosition, type UserSearchField } from '@chat/shared';
+import * as v from 'valibot';
+import { badRequest, fields, normaliseForSearch, type SearchHit, type SearchPosition, type UserSearchField } from '@chat/shared';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { Page } from './conversations';
 import type { UserSearchIndex } from './ports';
@@ -10,9 +11,10 @@ export interface FoundUser {
 }
 
 /** A stream's place in the cursor: null = not started, 'end' = exhausted, else after [sort, userId]. */
-const StreamPosition = z.union([z.null(), z.literal('end'), z.tuple([z.string().min(1).max(400), fields.id])]);
-type StreamPosition = z.infer<typeof StreamPosition>;
-const SearchCursor = z.strictObject({ q: z.string().min(1).max(400), n: StreamPosition, e: StreamPosition });
+const SearchText = v.pipe(v.string(), v.minLength(1), v.maxLength(400));
+const StreamPosition = v.union([v.null(), v.literal('end'), v.tuple([SearchText, fields.id])]);
+type StreamPosition = v.InferOutput<typeof StreamPosition>;
+const SearchCursor = v.strictObject({ q: SearchText, n: StreamPosition, e: StreamPosition });
 
 /** Index reads one search request may make per index, whatever the data: the cost bound. */
 const MAX_QUERIES_PER_INDEX = 3;

@@ -1,18 +1,17 @@
-import { logger, unauthorized, type AuthenticatedUser, type Metrics, type RevocationStore } from '@chat/shared';
+import { logger, type AuthenticatedUser, type Metrics } from '@chat/shared';
 import type { Audience } from './audience';
 import { CONNECTION_TTL_SECONDS, type ConnectionsTable, type Removal } from './adapters/connections-table';
 import type { EphemeralPublisher } from './adapters/ephemeral-stream';
 
 /**
- * The life of a connection: recorded at `$connect` with the verified user, looked up for each
- * frame, removed at `$disconnect` or when a fan-out finds it gone (410). Each change keeps the
- * ActiveConnections gauge and the connections cache true, and announces presence: online with a
- * user's first connection, offline when their last one goes.
+ * The life of a connection: recorded at `$connect` with the verified user (ConnectionIdentity reads
+ * it back for each frame), removed at `$disconnect` or when a fan-out finds it gone (410). Each
+ * change keeps the ActiveConnections gauge and the connections cache true, and announces presence:
+ * online with a user's first connection, offline when their last one goes.
  */
 export class ConnectionRegistry {
   constructor(
-    private readonly table: Pick<ConnectionsTable, 'add' | 'get' | 'remove' | 'activeConnections'>,
-    private readonly revocations: Pick<RevocationStore, 'revokedAt'>,
+    private readonly table: Pick<ConnectionsTable, 'add' | 'remove' | 'activeConnections'>,
     private readonly audience: Pick<Audience, 'forgetConnections'>,
     private readonly ephemeral: Pick<EphemeralPublisher, 'publish'>,
     private readonly metrics: Pick<Metrics, 'count' | 'gauge'>,
@@ -51,19 +50,6 @@ export class ConnectionRegistry {
     if (removal.kind === 'absent') await this.audience.forgetConnections(userId);
     await this.settle(connectionId, removal, correlationId, 'gone');
     return removal.kind !== 'kept';
-  }
-
-  /** The user of a connection, for each frame; a token revoked since `$connect` is refused (401). */
-  async identify(connectionId: string): Promise<AuthenticatedUser> {
-    const connection = await this.table.get(connectionId);
-    if (!connection) throw unauthorized('This connection is not registered; reconnect');
-    const revokedAt = await this.revocations.revokedAt(connection.userId);
-    if (revokedAt !== undefined && connection.tokenIssuedAt <= revokedAt) {
-      logger.info('auth.failure', { reason: 'TokenRevoked', userId: connection.userId });
-      throw unauthorized('Token has been revoked; reconnect with a new one');
-    }
-    logger.appendKeys({ userId: connection.userId });
-    return { userId: connection.userId, tokenUse: connection.tokenUse, issuedAt: connection.tokenIssuedAt, expiresAt: connection.tokenExpiresAt };
   }
 
   /** Publishes the ActiveConnections gauge from the counter (the subscriber does so every minute). */

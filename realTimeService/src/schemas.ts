@@ -1,19 +1,20 @@
-import { fields, z, type DurableEventType } from '@chat/shared';
+import * as v from 'valibot';
+import { fields, type DurableEventType } from '@chat/shared';
 import { SendMessageInput } from '@chat/shared/chat/messages';
 
 /** The actions a client may send; anything else reaches `$default`, which names these. */
 export const SUPPORTED_ACTIONS = ['message', 'typing', 'ping'] as const;
 
 /** `{"action":"message","conversationId","content","clientMessageId"}`: the same payload rules as sendMessage. */
-export const MessageFrame = SendMessageInput.extend({ action: z.literal('message'), conversationId: fields.id });
+export const MessageFrame = v.strictObject({ ...SendMessageInput.entries, action: v.literal('message'), conversationId: fields.id });
 
-export const TypingFrame = z.strictObject({
-  action: z.literal('typing'),
+export const TypingFrame = v.strictObject({
+  action: v.literal('typing'),
   conversationId: fields.id,
-  isTyping: z.boolean({ required_error: 'is required', invalid_type_error: 'must be true or false' }),
+  isTyping: v.boolean(),
 });
 
-export const PingFrame = z.strictObject({ action: z.literal('ping') });
+export const PingFrame = v.strictObject({ action: v.literal('ping') });
 
 const DURABLE_EVENT_TYPES = [
   'message.created',
@@ -28,12 +29,12 @@ const DURABLE_EVENT_TYPES = [
 ] as const satisfies readonly DurableEventType[];
 
 /** A ChatEvent as it arrives from `chat-message-topic` (see shared/src/events/chat-event.ts). */
-export const ChatEventMessage = z.object({
-  eventId: z.string().min(1).max(128),
-  type: z.enum(DURABLE_EVENT_TYPES),
+export const ChatEventMessage = v.object({
+  eventId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  type: v.picklist(DURABLE_EVENT_TYPES),
   conversationId: fields.id,
-  data: z.record(z.unknown()),
-  correlationId: z.string().min(1).max(128),
-  occurredAt: z.string(),
-  recipientIds: z.array(fields.id).max(10_000).optional(),
+  data: v.record(v.string(), v.unknown()),
+  correlationId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  occurredAt: v.string(),
+  recipientIds: v.optional(v.pipe(v.array(fields.id), v.maxLength(10_000))),
 });

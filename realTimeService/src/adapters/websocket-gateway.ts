@@ -1,5 +1,6 @@
 import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { apiGatewayManagementClient, logger, Parameter, type ConfigSource } from '@chat/shared';
+import { logger, Parameter, type ConfigSource } from '@chat/shared';
+import { apiGatewayManagementClient } from '@chat/shared/aws/api-gateway-management';
 
 export type PostOutcome = 'delivered' | 'gone' | 'failed';
 

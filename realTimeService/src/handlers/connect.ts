@@ -1,4 +1,5 @@
-import { registry, runtime, websocket } from '../app';
+import { runtime, websocket } from '../app/core';
+import { registry } from '../app/delivery';
 
 /** `$connect?token=<jwt>`: a missing, invalid or revoked token refuses the connection (401). */
 export const handler = websocket.lifecycle(async ({ query, ctx }) => {

@@ -1,4 +1,4 @@
-import { websocket } from '../app';
+import { websocket } from '../app/core';
 import { answerUnroutedFrame } from '../unrouted-frames';
 
 /** `$default`: ping → pong without a lookup; anything else → `error` naming the supported actions. */

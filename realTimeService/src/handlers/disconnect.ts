@@ -1,3 +1,4 @@
-import { registry, websocket } from '../app';
+import { websocket } from '../app/core';
+import { registry } from '../app/delivery';
 
 export const handler = websocket.lifecycle(({ ctx }) => registry.disconnect(ctx.connectionId, ctx.correlationId));

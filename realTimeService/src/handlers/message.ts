@@ -1,6 +1,7 @@
 import { serverFrame } from '@chat/shared/websocket';
 import { MESSAGE_LIMITS } from '@chat/shared/chat/messages';
-import { messages, websocket } from '../app';
+import { websocket } from '../app/core';
+import { messages } from '../app/messages';
 import { MessageFrame } from '../schemas';
 
 /** Sends through messageService's own send operation; the sender gets an `ack`, everyone the `message.created` event. */

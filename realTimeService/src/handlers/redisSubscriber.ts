@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { logger } from '@chat/shared';
-import { subscriber } from '../app';
+import { subscriber } from '../app/delivery';
 
 /**
  * Deployed shape: an EventBridge schedule starts this every minute (serverless.yml). Each run

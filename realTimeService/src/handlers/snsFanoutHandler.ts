@@ -1,6 +1,7 @@
 import type { Context, SNSEvent } from 'aws-lambda';
 import { logger, validate, type ChatEvent } from '@chat/shared';
-import { durableEvents, runtime } from '../app';
+import { runtime } from '../app/core';
+import { durableEvents } from '../app/delivery';
 import { ChatEventMessage } from '../schemas';
 
 /**

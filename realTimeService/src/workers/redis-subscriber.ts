@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { logger } from '@chat/shared';
-import { subscriber } from '../app';
+import { subscriber } from '../app/delivery';
 
 /**
  * redisSubscriber as a long-lived process, for the local stack (custom.local.workers in

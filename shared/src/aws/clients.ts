@@ -3,29 +3,14 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { logger } from '../observability/logger';
+import { once, requestHandler } from './client-options';
 
 /*
- * One client per AWS service and container, created on first use (cold start) and reused.
- * Endpoints follow the SDK's standard configuration: on AWS nothing is set; the local stack sets
- * AWS_ENDPOINT_URL_<SERVICE> (e.g. AWS_ENDPOINT_URL_DYNAMODB) to point a client at its stand-in.
+ * The clients every function's runtime uses (shared/src/runtime.ts). Clients that only one
+ * service needs (Cognito, API Gateway management) have modules of their own beside this one, so
+ * that the other services' bundles never load those SDK packages at cold start.
  */
-
-/**
- * Every SDK call gives up on a silent connection after a few seconds (the SDK then retries)
- * instead of waiting for the Lambda timeout: the SDK's own default is to wait for ever.
- */
-const requestHandler = {
-  connectionTimeout: Number(process.env.AWS_CONNECT_TIMEOUT_MS ?? 2000),
-  requestTimeout: Number(process.env.AWS_REQUEST_TIMEOUT_MS ?? 5000),
-};
-
-const once = <T>(make: () => T): (() => T) => {
-  let value: T | undefined;
-  return () => (value ??= make());
-};
 
 const CAPACITY_OPS = new Set([
   'GetCommand', 'PutCommand', 'UpdateCommand', 'DeleteCommand', 'QueryCommand', 'ScanCommand',
@@ -91,15 +76,3 @@ function tablesOf(input: Record<string, unknown>): string | undefined {
 export const ssmClient = once(() => new SSMClient({ requestHandler }));
 export const snsClient = once(() => new SNSClient({ requestHandler }));
 export const cloudWatchClient = once(() => new CloudWatchClient({ requestHandler }));
-export const cognitoClient = once(() => new CognitoIdentityProviderClient({ requestHandler }));
-
-const managementClients = new Map<string, ApiGatewayManagementApiClient>();
-/** API Gateway management client for one WebSocket API endpoint (https://domain/stage on AWS). */
-export function apiGatewayManagementClient(endpoint: string): ApiGatewayManagementApiClient {
-  let client = managementClients.get(endpoint);
-  if (!client) {
-    client = new ApiGatewayManagementApiClient({ endpoint, maxAttempts: 2, requestHandler });
-    managementClients.set(endpoint, client);
-  }
-  return client;
-}

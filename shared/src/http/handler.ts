@@ -1,10 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { ZodType, ZodTypeDef } from 'zod';
 import { AppError, badRequest, payloadTooLarge } from '../errors';
 import { logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { AuthenticatedUser, TokenVerifier } from '../auth/token-verifier';
-import { validate } from '../validation';
+import { validate, type Schema } from '../validation';
 import type { HttpResult } from './responses';
 import { correlationIdFrom } from '../observability/correlation';
 
@@ -17,9 +16,9 @@ export interface RouteSpec<B, Q, P> {
   /** Public routes skip the bearer token check (only the sign-up/sign-in family). */
   public?: boolean;
   // Input is unknown so schemas with defaults and transforms (e.g. `limit`) fit.
-  body?: ZodType<B, ZodTypeDef, unknown>;
-  query?: ZodType<Q, ZodTypeDef, unknown>;
-  path?: ZodType<P, ZodTypeDef, unknown>;
+  body?: Schema<B>;
+  query?: Schema<Q>;
+  path?: Schema<P>;
   /** Largest accepted body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
 }

@@ -1,10 +1,9 @@
 import type { Context } from 'aws-lambda';
-import type { ZodType } from 'zod';
 import { AppError, badRequest, payloadTooLarge } from '../errors';
 import { logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { AuthenticatedUser } from '../auth/token-verifier';
-import { validate } from '../validation';
+import { validate, type Schema } from '../validation';
 import { errorFrame, type ServerFrame } from './frames';
 
 /** The part of an API Gateway WebSocket (Lambda proxy) event the wrapper reads. */
@@ -46,7 +45,7 @@ export interface WebSocketContext {
 
 export interface FrameSpec<F> {
   /** Schema of the client frame (JSON); without one the handler gets the raw text. */
-  frame?: ZodType<F>;
+  frame?: Schema<F>;
   /** Routes that need no user (e.g. ping) skip the connection lookup. */
   anonymous?: boolean;
   /** Largest accepted frame in bytes (default 32 KiB, API Gateway's frame size). */
@@ -72,7 +71,7 @@ let coldStart = true;
 
 /**
  * Wraps use-case calls into API Gateway WebSocket handlers, the way `httpRoute` does for HTTP:
- * log context (connectionId, userId, correlationId), frame parsing and zod validation, the
+ * log context (connectionId, userId, correlationId), frame parsing and schema validation, the
  * connection's user, error → `error` frame, and the metric flush.
  *
  * A frame route answers the sender by returning a frame: it becomes the route response (the

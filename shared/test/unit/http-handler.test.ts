@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { badRequest, forbidden, httpRoute, Metrics, ok, unauthorized, z, type TokenVerifier } from '@chat/shared';
+import * as v from 'valibot';
+import { badRequest, forbidden, httpRoute, Metrics, ok, unauthorized, type TokenVerifier } from '@chat/shared';
 
 const metrics = new Metrics({ send: async () => ({}) } as never, async () => false);
 const flush = jest.spyOn(metrics, 'flush');
@@ -18,7 +19,7 @@ function event(overrides: Partial<APIGatewayProxyEventV2> & { headers?: Record<s
 const body = (result: { body?: string }) => JSON.parse(result.body ?? 'null');
 
 describe('httpRoute', () => {
-  const echo = route({ body: z.strictObject({ name: z.string().max(5) }) }, async ({ body, user }) => ok({ name: body.name, userId: user.userId }));
+  const echo = route({ body: v.strictObject({ name: v.pipe(v.string(), v.maxLength(5)) }) }, async ({ body, user }) => ok({ name: body.name, userId: user.userId }));
 
   beforeEach(() => process.stdout.write === process.stdout.write && jest.spyOn(process.stdout, 'write').mockImplementation(() => true));
   afterEach(() => jest.restoreAllMocks());

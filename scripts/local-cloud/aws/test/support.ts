@@ -8,7 +8,6 @@ import type { LocalAws } from '../server';
 export const REGION = 'us-east-1';
 export const ACCOUNT = '000000000000';
 // CLI output is arbitrary JSON; tests index into it freely.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
 export const sdkConfig = (aws: LocalAws) => ({

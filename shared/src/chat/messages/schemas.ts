@@ -1,4 +1,5 @@
-import { fields, z } from '../../validation';
+import * as v from 'valibot';
+import { fields } from '../../validation';
 
 /*
  * The send payload, shared by sendMessage's body and the WebSocket `message` frame so both validate
@@ -7,12 +8,12 @@ import { fields, z } from '../../validation';
  */
 
 /** Message content as it arrives; trimmed and checked by messageContent(). */
-export const MessageContentField = z.string({ required_error: 'is required', invalid_type_error: 'must be a string' });
+export const MessageContentField = v.string();
 
 /** `{content, clientMessageId?}`: the body of sendMessage and the payload of a `message` frame. */
-export const SendMessageInput = z.strictObject({
+export const SendMessageInput = v.strictObject({
   content: MessageContentField,
   /** The client's own id for this send; a retry with the same one returns the first message. */
-  clientMessageId: fields.id.optional(),
+  clientMessageId: v.optional(fields.id),
 });
-export type SendMessageInput = z.infer<typeof SendMessageInput>;
+export type SendMessageInput = v.InferOutput<typeof SendMessageInput>;

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
+import * as v from 'valibot';
 import { forbidden, unauthorized } from '../../../src/errors';
-import { z, fields } from '../../../src/validation';
+import { fields } from '../../../src/validation';
 import type { AuthenticatedUser } from '../../../src/auth/token-verifier';
 import { serverFrame } from '../../../src/websocket/frames';
 import { websocketRoutes, type WebSocketEvent } from '../../../src/websocket/handler';
@@ -27,7 +28,7 @@ function setup(identify: (id: string) => Promise<AuthenticatedUser> = async () =
   return { ws, flushes, identified };
 }
 
-const Frame = z.strictObject({ action: z.literal('typing'), conversationId: fields.id, isTyping: z.boolean() });
+const Frame = v.strictObject({ action: v.literal('typing'), conversationId: fields.id, isTyping: v.boolean() });
 const parse = (result: { body?: string }) => JSON.parse(result.body!);
 
 describe('websocketRoutes().route', () => {
@@ -68,7 +69,7 @@ describe('websocketRoutes().route', () => {
 
   it('echoes the action and clientMessageId of the frame that failed, when they are sane', async () => {
     const { ws } = setup();
-    const handler = ws.route({ frame: z.object({ action: z.string(), clientMessageId: z.string() }) }, async () => {
+    const handler = ws.route({ frame: v.object({ action: v.string(), clientMessageId: v.string() }) }, async () => {
       throw forbidden('You are not a member of this conversation');
     });
     const ok = parse(await handler(event(JSON.stringify({ action: 'message', clientMessageId: 'c-42' })), context()));

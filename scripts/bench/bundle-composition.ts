@@ -19,7 +19,7 @@ const PLUGIN_ONLY_OPTIONS = new Set([
 export interface BundleComposition {
   /** Bytes of the handler's JS output (what esbuild writes, before the zip). */
   outputBytes: number;
-  /** Output bytes per group: an npm package (`zod`, `@smithy/…`) or a project folder (`shared/src/auth`). */
+  /** Output bytes per group: an npm package (`valibot`, `ioredis`) or a project folder (`shared/src/auth`). */
   groups: Map<string, number>;
   /** Output bytes per input file, largest first. */
   inputs: { path: string; bytes: number }[];

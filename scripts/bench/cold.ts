@@ -4,7 +4,7 @@
  * Packages every service (scripts/package-all.ts), then per function: the size of the handler's
  * JS inside its zip and of the zip, and the time a fresh `node` process takes to `require()` the
  * unzipped handler with the function's environment (median of --runs, default 7), split into the
- * AWS SDK modules the bundle leaves to the nodejs22.x runtime and the rest (our code, zod,
+ * AWS SDK modules the bundle leaves to the nodejs22.x runtime and the rest (our code, valibot,
  * aws-jwt-verify, ioredis, and constructing the SDK clients at module scope). Last, what
  * dominates the bundles, from esbuild's metafile.
  *

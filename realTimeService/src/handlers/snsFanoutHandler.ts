@@ -28,7 +28,7 @@ function readEvent(message: string): ChatEvent | undefined {
   try {
     return validate(ChatEventMessage, JSON.parse(message), 'body');
   } catch (err) {
-    logger.error('event.invalid', { error: err, message: message.slice(0, 500) });
+    logger.error('event.invalid', { error: err, snsMessage: message.slice(0, 500) });
     return undefined;
   }
 }

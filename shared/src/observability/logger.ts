@@ -54,8 +54,10 @@ export class Logger {
 
   private log(level: LogLevel, message: string, fields?: LogFields): void {
     if (LEVELS[level] < this.minLevel) return;
-    const head: LogFields = { timestamp: new Date().toISOString(), level, message, ...this.base, ...invocation.getStore() };
-    this.write(safeStringify({ ...head, ...(fields ? serialise(fields) : {}) }, head));
+    const timestamp = new Date().toISOString();
+    const head: LogFields = { timestamp, level, message, ...this.base, ...invocation.getStore() };
+    // A field named like a line's own keys (e.g. `message`) must not hide what the line is.
+    this.write(safeStringify({ ...head, ...(fields ? serialise(fields) : {}), timestamp, level, message }, head));
   }
 }
 

@@ -43,6 +43,13 @@ describe('Logger', () => {
     expect(lines[0]).toMatchObject({ error: { name: 'Error', message: 'boom', stack: expect.any(String) } });
     expect(lines[1]).toMatchObject({ message: 'weird', correlationId: 'c-2', unserialisableFields: true });
   });
+
+  it('never lets a field hide the line\'s own message, level or time', () => {
+    const { logger, lines } = capture();
+    logger.error('event.invalid', { message: '{oops', level: 'debug', timestamp: 'then', snsMessageId: 'm-1' });
+    expect(lines[0]).toMatchObject({ message: 'event.invalid', level: 'error', snsMessageId: 'm-1' });
+    expect(lines[0]!.timestamp).not.toBe('then');
+  });
 });
 
 describe('shortFunctionName', () => {

@@ -2,7 +2,16 @@ import * as v from 'valibot';
 import { hasControlCharacters } from '@chat/shared';
 import { passwordPolicy } from './adapters/cognito-identity';
 
-const email = v.pipe(v.string(), v.trim(), v.maxLength(254), v.email('must be a valid email address'), v.toLowerCase());
+const INVALID_EMAIL = 'must be a valid email address';
+/** RFC 5322's characters (so o'brien@… signs up), plus what a deliverable address has: a dotted domain, no empty labels. */
+const email = v.pipe(
+  v.string(),
+  v.trim(),
+  v.maxLength(254),
+  v.rfcEmail(INVALID_EMAIL),
+  v.regex(/^(?!\.)(?!.*\.\.)[^@]+(?<!\.)@[^@]+\.[a-z]{2,}$/i, INVALID_EMAIL),
+  v.toLowerCase(),
+);
 
 export const SignUpBody = v.strictObject({
   email,

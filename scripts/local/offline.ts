@@ -31,6 +31,9 @@ export async function startOffline(
     // A cold start on a busy 2-core laptop can exceed the deployed 10 s timeout; serverless-offline
     // would then answer 200 with a "[504] - Lambda timeout." body, which no client expects.
     '--noTimeout',
+    // Deployment knobs (serverless.yml `params`) that differ locally: the stack's redis-server
+    // speaks plain TCP, where ElastiCache is deployed with encryption in transit.
+    '--param', 'redisTls=false',
   ];
   const proc = startProcess(path.basename(serviceDir), process.execPath, args, { cwd: serviceDir, env, onLine });
   await waitForPort(readyPort, 90_000, '127.0.0.1', proc.alive);

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the local stack and the tests need from Debian's packages when it is missing:
-# Java (DynamoDB Local), redis-server, the AWS CLI v2 (operators' client, used by tests) and
-# Chromium (the dashboard's browser test). A no-op when everything is there.
+# Java (DynamoDB Local), redis-server, openssl (certificates for the Redis TLS test), the AWS CLI
+# v2 (operators' client, used by tests) and Chromium (the dashboard's browser test). A no-op when
+# everything is there.
 set -euo pipefail
 missing=()
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ -x /usr/bin/aws ] || missing+=(awscli)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi

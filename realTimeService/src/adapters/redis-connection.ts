@@ -1,13 +1,15 @@
+import type { ConnectionOptions } from 'node:tls';
 import type Redis from 'ioredis';
 import { Parameter, logger, type ConfigSource } from '@chat/shared';
-import { createRedis, isRedisReady, redisClient, type RedisEndpoint } from '@chat/shared/redis/client';
+import { createRedis, endpointKey, isRedisReady, tlsFromEnvironment, type RedisEndpoint } from '@chat/shared/redis/client';
 
 const FIRST_CONNECT_WAIT_MS = Number(process.env.REDIS_CONNECT_TIMEOUT_MS ?? 1000);
 /** How much longer than its block a blocking read may take before it counts as timed out. */
 const BLOCKING_MARGIN_MS = 2000;
 
 /**
- * The container's Redis, found through /REDIS_HOST and /REDIS_PORT at run time.
+ * The container's Redis, found through /REDIS_HOST and /REDIS_PORT at run time, over TLS when the
+ * deployment requires it (REDIS_TLS, see serverless.yml's `redisTls`).
  *
  * `ready()` answers at once with the client when it is connected and with undefined when Redis is
  * down, so callers degrade instead of waiting. The one exception is a client that has never been
@@ -16,19 +18,25 @@ const BLOCKING_MARGIN_MS = 2000;
  */
 export class RedisConnection {
   private readonly everReady = new WeakSet<Redis>();
-  private blockingClient: { key: string; client: Redis } | undefined;
+  private shared: HeldClient | undefined;
+  private blocking: HeldClient | undefined;
 
-  constructor(private readonly config: ConfigSource) {}
+  constructor(
+    private readonly config: ConfigSource,
+    private readonly tls: ConnectionOptions | undefined = tlsFromEnvironment(),
+  ) {}
 
   async endpoint(): Promise<RedisEndpoint | undefined> {
     const [host, port] = await Promise.all([this.config.find(Parameter.redisHost), this.config.find(Parameter.redisPort)]);
     if (!host || !port) return undefined;
-    return { host, port: Number(port) };
+    return { host, port: Number(port), tls: this.tls };
   }
 
   async ready(): Promise<Redis | undefined> {
     const endpoint = await this.endpoint();
-    return endpoint ? this.whenReady(redisClient(endpoint)) : undefined;
+    if (!endpoint) return undefined;
+    this.shared = keepOrReplace(this.shared, endpoint);
+    return this.whenReady(this.shared.client);
   }
 
   /** The client, or RedisUnavailable: for work that cannot be done without Redis (typing, presence). */
@@ -45,20 +53,14 @@ export class RedisConnection {
   async readyForBlocking(blockMs: number): Promise<Redis | undefined> {
     const endpoint = await this.endpoint();
     if (!endpoint) return undefined;
-    const key = `${endpoint.host}:${endpoint.port}`;
-    if (this.blockingClient?.key !== key) {
-      this.blockingClient?.client.disconnect();
-      this.blockingClient = { key, client: createRedis(endpoint, { commandTimeoutMs: blockMs + BLOCKING_MARGIN_MS }) };
-    }
-    return this.whenReady(this.blockingClient.client);
+    this.blocking = keepOrReplace(this.blocking, endpoint, { commandTimeoutMs: blockMs + BLOCKING_MARGIN_MS });
+    return this.whenReady(this.blocking.client);
   }
 
   /** Closes both connections, for a process that is about to end (the local worker, tests). */
   async close(): Promise<void> {
-    this.blockingClient?.client.disconnect();
-    this.blockingClient = undefined;
-    const endpoint = await this.endpoint();
-    if (endpoint) redisClient(endpoint).disconnect();
+    for (const held of [this.shared, this.blocking]) held?.client.disconnect();
+    this.shared = this.blocking = undefined;
   }
 
   private async whenReady(client: Redis): Promise<Redis | undefined> {
@@ -71,6 +73,19 @@ export class RedisConnection {
     this.everReady.add(client);
     return client;
   }
+}
+
+interface HeldClient {
+  key: string;
+  client: Redis;
+}
+
+/** The held client while the endpoint is the same; a changed one (SSM says so) replaces it. */
+function keepOrReplace(held: HeldClient | undefined, endpoint: RedisEndpoint, options?: Parameters<typeof createRedis>[1]): HeldClient {
+  const key = endpointKey(endpoint);
+  if (held?.key === key) return held;
+  held?.client.disconnect();
+  return { key, client: createRedis(endpoint, options) };
 }
 
 function firstReady(client: Redis): Promise<boolean> {

@@ -24,6 +24,8 @@ export interface HealthOptions {
   skip: string[];
   redisHost?: string;
   redisPort?: number;
+  /** Connect to Redis with TLS (default: on AWS, where ElastiCache encrypts in transit; not locally). */
+  redisTls?: boolean;
   websocketUrl?: string;
   token?: string;
 }
@@ -87,8 +89,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 /** PING over a fresh connection, with a hard timeout and no reconnect attempts. */
-export async function checkRedis(host: string, port: number, timeoutMs: number): Promise<string> {
-  const redis = new Redis({ host, port, lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+export async function checkRedis(host: string, port: number, timeoutMs: number, tls = false): Promise<string> {
+  const redis = new Redis({
+    host, port, tls: tls ? {} : undefined,
+    lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null,
+  });
   // ioredis rejects with a bare "Connection is closed"; the socket error says why (ECONNREFUSED, ETIMEDOUT…).
   let cause: Error | undefined;
   redis.on('error', (err: Error) => (cause ??= err));
@@ -98,7 +103,7 @@ export async function checkRedis(host: string, port: number, timeoutMs: number):
     const pong = await withTimeout(redis.ping(), timeoutMs, 'PING');
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (pong !== 'PONG') fail(`PING answered ${pong}`);
-    return `${host}:${port} PING → PONG in ${ms.toFixed(1)} ms`;
+    return `${host}:${port}${tls ? ' (TLS)' : ''} PING → PONG in ${ms.toFixed(1)} ms`;
   } catch (err) {
     if (err instanceof CheckFailed) throw err;
     return fail(`${host}:${port}: ${errorText(cause ?? err)}`);
@@ -226,7 +231,7 @@ export async function runHealthChecks(target: Target, o: HealthOptions): Promise
       timed('redis', o.skip, async () => {
         const host = o.redisHost ?? need('/REDIS_HOST');
         const port = o.redisPort ?? Number(need('/REDIS_PORT'));
-        return checkRedis(host, port, o.timeoutMs);
+        return checkRedis(host, port, o.timeoutMs, o.redisTls ?? !target.local);
       }),
       timed('cognito user pool', o.skip, async () => {
         const id = need('/COGNITO_USER_POOL_ID');
@@ -256,13 +261,14 @@ export async function runHealthChecks(target: Target, o: HealthOptions): Promise
 export const healthCommand: Command = {
   name: 'health',
   summary: 'check SSM parameters, the SNS topic, DynamoDB tables, Redis, Cognito and a WebSocket ping; non-zero exit when anything fails',
-  usage: 'health [--json] [--timeout 5000] [--skip redis,websocket] [--token JWT] [--redis-host H --redis-port P] [--websocket-url URL]',
+  usage: 'health [--json] [--timeout 5000] [--skip redis,websocket] [--token JWT] [--redis-host H --redis-port P] [--redis-tls true|false] [--websocket-url URL]',
   options: {
     timeout: { type: 'string', description: 'per-check timeout in ms (default 5000)' },
     skip: { type: 'string', multiple: true, description: 'checks to leave out: ssm, sns, dynamodb, redis, cognito, websocket (comma-separated or repeated)' },
     token: { type: 'string', description: 'a Cognito access token for the WebSocket check (or env OPS_TOKEN); --local signs a health-check user in itself' },
     'redis-host': { type: 'string', description: 'check this Redis host instead of /REDIS_HOST' },
     'redis-port': { type: 'string', description: 'check this Redis port instead of /REDIS_PORT' },
+    'redis-tls': { type: 'string', description: 'connect to Redis with TLS: true (default on AWS, as deployed) or false (default with --local)' },
     'websocket-url': { type: 'string', description: 'connect here instead of wss://<WEBSOCKET_DOMAIN>/<WEBSOCKET_STAGE>' },
   },
   async run({ target, values, io }) {
@@ -270,11 +276,14 @@ export const healthCommand: Command = {
     if (!Number.isInteger(timeoutMs) || timeoutMs < 100) throw new UsageError('--timeout takes milliseconds (at least 100)');
     const redisPort = stringOption(values, 'redis-port');
     if (redisPort !== undefined && parameterProblem('/REDIS_PORT', redisPort, target.region)) throw new UsageError('--redis-port takes a port number');
+    const redisTls = stringOption(values, 'redis-tls');
+    if (redisTls !== undefined && !['true', 'false'].includes(redisTls)) throw new UsageError('--redis-tls takes true or false');
     const results = await runHealthChecks(target, {
       timeoutMs,
       skip: listOption(values, 'skip'),
       redisHost: stringOption(values, 'redis-host'),
       redisPort: redisPort === undefined ? undefined : Number(redisPort),
+      redisTls: redisTls === undefined ? undefined : redisTls === 'true',
       websocketUrl: stringOption(values, 'websocket-url'),
       token: stringOption(values, 'token') ?? process.env.OPS_TOKEN,
     });

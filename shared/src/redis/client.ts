@@ -1,42 +1,37 @@
+import type { ConnectionOptions } from 'node:tls';
 import Redis from 'ioredis';
 import { logger } from '../observability/logger';
 
 export interface RedisEndpoint {
   host: string;
   port: number;
+  /**
+   * Encryption in transit, for a server that requires it (ElastiCache with
+   * TransitEncryptionEnabled). `{}` verifies the server against the system's CAs by its host name.
+   */
+  tls?: ConnectionOptions;
 }
+
+/** TLS as this container's environment says: REDIS_TLS=true, set by the deployment (serverless.yml). */
+export const tlsFromEnvironment = (): ConnectionOptions | undefined => (process.env.REDIS_TLS === 'true' ? {} : undefined);
 
 const TIMEOUTS = {
   connectMs: Number(process.env.REDIS_CONNECT_TIMEOUT_MS ?? 1000),
   commandMs: Number(process.env.REDIS_COMMAND_TIMEOUT_MS ?? 500),
 };
 
-let current: { key: string; client: Redis } | undefined;
-
 /**
- * The container's Redis client for the given endpoint (from SSM /REDIS_HOST and /REDIS_PORT).
- * Redis is an accelerator, so the client fails fast instead of queueing while it is down
- * (callers fall back or degrade), and keeps reconnecting in the background so that it recovers
- * by itself. A changed endpoint replaces the client.
- */
-export function redisClient(endpoint: RedisEndpoint): Redis {
-  const key = `${endpoint.host}:${endpoint.port}`;
-  if (current?.key === key) return current.client;
-  if (current) current.client.disconnect();
-  const client = createRedis(endpoint);
-  current = { key, client };
-  return client;
-}
-
-/**
- * A new connection (e.g. a dedicated subscriber connection), with the same timeouts and logging.
- * `commandTimeoutMs` lets a connection that issues blocking reads (XREADGROUP BLOCK) wait longer.
+ * A connection to `endpoint` (from SSM /REDIS_HOST and /REDIS_PORT). Redis is an accelerator, so
+ * the client fails fast instead of queueing while it is down (callers fall back or degrade), and
+ * keeps reconnecting in the background so that it recovers by itself. `commandTimeoutMs` lets a
+ * connection that issues blocking reads (XREADGROUP BLOCK) wait longer.
  */
 export function createRedis(endpoint: RedisEndpoint, options: { offlineQueue?: boolean; commandTimeoutMs?: number } = {}): Redis {
-  const where = { redisHost: endpoint.host, redisPort: endpoint.port };
+  const where = { redisHost: endpoint.host, redisPort: endpoint.port, redisTls: Boolean(endpoint.tls) };
   const client = new Redis({
     host: endpoint.host,
     port: endpoint.port,
+    tls: endpoint.tls,
     connectTimeout: TIMEOUTS.connectMs,
     commandTimeout: options.commandTimeoutMs ?? TIMEOUTS.commandMs,
     maxRetriesPerRequest: 1,
@@ -55,6 +50,9 @@ export function createRedis(endpoint: RedisEndpoint, options: { offlineQueue?: b
   });
   return client;
 }
+
+/** Tells endpoints apart: a changed host, port or TLS setting needs a new connection. */
+export const endpointKey = (endpoint: RedisEndpoint) => `${endpoint.tls ? 'rediss' : 'redis'}://${endpoint.host}:${endpoint.port}`;
 
 export function isRedisReady(client: Redis | undefined): client is Redis {
   return client?.status === 'ready';

@@ -28,7 +28,11 @@ function awsEnv(): NodeJS.ProcessEnv {
 describe('ops commands in AWS mode', () => {
   it('health takes the WebSocket token from OPS_TOKEN and is green', async () => {
     const user = await newUser('Aws Mode Health', 'ops-aws');
-    const run = await opsIn({ aws: true, env: { ...awsEnv(), OPS_TOKEN: user.accessToken } }, 'health', '--stage', 'dev', '--websocket-url', endpoints().websocket!, '--json', '--timeout', String(SLOW_MACHINE_TIMEOUT_MS));
+    // The stand-in Redis speaks plain TCP, where ElastiCache as deployed wants TLS (the AWS default).
+    const run = await opsIn(
+      { aws: true, env: { ...awsEnv(), OPS_TOKEN: user.accessToken } },
+      'health', '--stage', 'dev', '--websocket-url', endpoints().websocket!, '--redis-tls', 'false', '--json', '--timeout', String(SLOW_MACHINE_TIMEOUT_MS),
+    );
     const report = JSON.parse(run.stdout) as { healthy: boolean; target: string; checks: { name: string; status: string }[] };
     expect(report.target).toBe(`AWS ${endpoints().region}, stage dev`);
     expect(report.checks.filter((c) => c.status !== 'ok')).toEqual([]);

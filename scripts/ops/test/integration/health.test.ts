@@ -39,5 +39,8 @@ describe('ops health', () => {
     const run = await ops('health', '--redis-port', 'six');
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--redis-port takes a port number');
+    const tls = await ops('health', '--redis-tls', 'maybe');
+    expect(tls.code).toBe(2);
+    expect(tls.stderr).toContain('--redis-tls takes true or false');
   });
 });

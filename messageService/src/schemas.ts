@@ -16,8 +16,10 @@ export const MessagePath = v.strictObject({ conversationId: fields.id, messageId
 export const FetchMessagesQuery = v.pipe(
   v.strictObject({
     limit: fields.limit(MESSAGE_LIMITS.maxPageSize, MESSAGE_LIMITS.defaultPageSize),
-    before: v.optional(fields.cursor),
-    after: v.optional(v.pipe(v.string(), v.regex(/^\d{1,12}$/, 'must be a message seq (a whole number)'), v.transform(Number))),
+    before: v.optional(v.pipe(fields.cursor, v.description('the nextCursor of a newest-first page'))),
+    after: v.optional(
+      v.pipe(v.string(), v.regex(/^\d{1,12}$/, 'must be a message seq (a whole number)'), v.description('a seq: what came after it, oldest first'), v.transform(Number)),
+    ),
   }),
   v.forward(
     v.check((query) => query.before === undefined || query.after === undefined, 'cannot be combined with before'),

@@ -16,7 +16,7 @@ export const TypingFrame = v.strictObject({
 
 export const PingFrame = v.strictObject({ action: v.literal('ping') });
 
-const DURABLE_EVENT_TYPES = [
+export const DURABLE_EVENT_TYPES = [
   'message.created',
   'message.edited',
   'message.deleted',

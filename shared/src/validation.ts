@@ -86,7 +86,10 @@ export const fields = {
   id: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(128), v.regex(ID, 'must be an id (letters, digits, _ . : @ -)')),
   /** A page size from the query string, `fallback` when absent. */
   limit: (max: number, fallback: number) =>
-    v.optional(v.pipe(v.string(), v.transform(Number), v.number(), v.integer(), v.minValue(1), v.maxValue(max)), String(fallback)),
+    v.optional(
+      v.pipe(v.string(), v.description(`a whole number from 1 to ${max}`), v.transform(Number), v.number(), v.integer(), v.minValue(1), v.maxValue(max)),
+      String(fallback),
+    ),
   cursor: v.pipe(v.string(), v.minLength(1), v.maxLength(2048)),
 };
 

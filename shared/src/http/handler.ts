@@ -40,6 +40,9 @@ export interface RouteInput<B, Q, P, Authed extends boolean> {
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/** A route's handler carries its spec, so the API documents are generated from the schemas it enforces. */
+export type RouteHandler = Handler & { readonly spec: RouteSpec<unknown, unknown, unknown> };
+
 let coldStart = true;
 const DEFAULT_MAX_BODY = 64 * 1024;
 
@@ -52,13 +55,13 @@ export function httpRoute(deps: HttpDeps) {
   function route<B = undefined, Q = undefined, P = undefined>(
     spec: RouteSpec<B, Q, P> & { public: true },
     fn: (input: RouteInput<B, Q, P, false>) => Promise<HttpResult>,
-  ): Handler;
+  ): RouteHandler;
   function route<B = undefined, Q = undefined, P = undefined>(
     spec: RouteSpec<B, Q, P>,
     fn: (input: RouteInput<B, Q, P, true>) => Promise<HttpResult>,
-  ): Handler;
-  function route<B, Q, P>(spec: RouteSpec<B, Q, P>, fn: (input: RouteInput<B, Q, P, boolean>) => Promise<HttpResult>): Handler {
-    return async (event, context) => {
+  ): RouteHandler;
+  function route<B, Q, P>(spec: RouteSpec<B, Q, P>, fn: (input: RouteInput<B, Q, P, boolean>) => Promise<HttpResult>): RouteHandler {
+    const handler: Handler = async (event, context) => {
       // The Lambda request id is what operators find in CloudWatch; API Gateway's id is logged beside it.
       const requestId = context.awsRequestId;
       const correlationId = correlationIdFrom(event.headers?.['x-correlation-id'], requestId);
@@ -87,6 +90,7 @@ export function httpRoute(deps: HttpDeps) {
         },
       );
     };
+    return Object.assign(handler, { spec: spec as RouteSpec<unknown, unknown, unknown> });
   }
   return route;
 }

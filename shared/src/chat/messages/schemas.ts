@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { fields } from '../../validation';
+import { MESSAGE_LIMITS } from './message';
 
 /*
  * The send payload, shared by sendMessage's body and the WebSocket `message` frame so both validate
@@ -8,7 +9,10 @@ import { fields } from '../../validation';
  */
 
 /** Message content as it arrives; trimmed and checked by messageContent(). */
-export const MessageContentField = v.string();
+export const MessageContentField = v.pipe(
+  v.string(),
+  v.description(`1 to ${MESSAGE_LIMITS.maxContentChars} characters after trimming (413 beyond); line breaks and tabs, no other control characters`),
+);
 
 /** `{content, clientMessageId?}`: the body of sendMessage and the payload of a `message` frame. */
 export const SendMessageInput = v.strictObject({

@@ -26,9 +26,6 @@ export function validate<T>(schema: Schema<T>, value: unknown, where: 'body' | '
   throw badRequest(`${field ?? where}: ${issue.message}`, field ?? (where === 'body' || where === 'frame' ? undefined : where));
 }
 
-/** True when `value` matches `schema` (for values we wrote ourselves, such as decoded cursors). */
-export const matches = <T>(schema: Schema<T>, value: unknown): value is T => v.is(schema, value);
-
 /**
  * What a client reads when a check without a message of its own fails: the field comes first
  * (`name: must not be empty`), so these say what the value must be.

@@ -96,7 +96,7 @@ export class ConversationViews {
         memberCount: c.memberCount,
         lastActivityAt: c.lastActivityAt,
         lastSeq: c.lastSeq,
-        lastMessage: c.lastMessage ?? null,
+        lastMessage: c.lastMessage ? previewFields(c.lastMessage) : null,
         role: m.role,
         lastReadSeq: m.lastReadSeq,
         unreadCount: counts[i]!.count,
@@ -106,6 +106,11 @@ export class ConversationViews {
       return view;
     });
   }
+}
+
+/** The preview as clients see it: the stored item also carries bookkeeping (e.g. the message's version). */
+function previewFields({ messageId, seq, senderId, preview, createdAt, deleted }: LastMessagePreview): LastMessagePreview {
+  return deleted ? { messageId, seq, senderId, preview, createdAt, deleted } : { messageId, seq, senderId, preview, createdAt };
 }
 
 function otherParticipant(c: Conversation, readerId: string): string {

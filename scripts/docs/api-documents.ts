@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { toJsonSchema } from '@valibot/to-json-schema';
+import { toJsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema';
 import YAML from 'yaml';
 import type { RouteHandler, Schema } from '@chat/shared';
 import { loadService } from '../local/serverless-yml';
+import * as shape from './response-shapes';
 
 /*
  * The API documents, made from the code so they cannot drift from it: for each HTTP service an
@@ -17,40 +18,48 @@ const ROOT = path.resolve(__dirname, '../..');
 export const API_DOCS_DIR = path.join(ROOT, 'docs/api');
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
+export interface Answer {
+  description: string;
+  /** The JSON body; none for 204 and the like. */
+  shape?: Schema<unknown>;
+}
+
 interface Operation {
   summary: string;
   /** Success statuses and what each carries. */
-  responses: Record<number, string>;
+  responses: Record<number, Answer>;
 }
+
+const answer = (description: string, body?: Schema<unknown>): Answer => ({ description, shape: body });
 
 const HTTP_SERVICES: Record<string, { description: string; localPort: number; operations: Record<string, Operation> }> = {
   authService: {
     description: 'Sign-up, confirmation, sign-in and sign-out on a Cognito user pool. The four sign-up/sign-in routes are public.',
     localPort: 4001,
     operations: {
-      signUp: { summary: 'Create an account (unconfirmed until confirmSignUp)', responses: { 201: '`{userId, email, confirmed: false}`' } },
-      confirmSignUp: { summary: 'Confirm an account with the emailed code', responses: { 200: 'Confirmed' } },
-      resendConfirmationCode: { summary: 'Send the confirmation code again', responses: { 200: 'Sent' } },
-      signIn: { summary: 'Sign in with email and password', responses: { 200: '`{accessToken, idToken, refreshToken, expiresIn, user}`' } },
-      signOut: { summary: "Sign out everywhere: the caller's earlier tokens are refused by every service", responses: { 204: 'Signed out' } },
+      signUp: { summary: 'Create an account (unconfirmed until confirmSignUp)', responses: { 201: answer('Created, unconfirmed', shape.SignedUp) } },
+      confirmSignUp: { summary: 'Confirm an account with the emailed code', responses: { 200: answer('Confirmed', shape.Confirmed) } },
+      resendConfirmationCode: { summary: 'Send the confirmation code again', responses: { 200: answer('Sent (also for an unknown email, so the answer does not tell who has an account)', shape.CodeSent) } },
+      signIn: { summary: 'Sign in with email and password', responses: { 200: answer('Tokens and the profile', shape.SignedIn) } },
+      signOut: { summary: "Sign out everywhere: the caller's earlier tokens are refused by every service", responses: { 204: answer('Signed out') } },
     },
   },
   connectService: {
     description: 'Conversations, members, direct conversations and user search.',
     localPort: 4002,
     operations: {
-      createConversation: { summary: 'Create a group; the caller is its owner', responses: { 201: 'The conversation' } },
-      getConversations: { summary: "The caller's conversations, most recent activity first, with last-message preview and unread count", responses: { 200: '`{items, nextCursor}`' } },
-      getConversation: { summary: 'One conversation the caller belongs to', responses: { 200: 'The conversation' } },
-      updateConversation: { summary: 'Rename a group or change its description (owners and admins)', responses: { 200: 'The conversation' } },
-      deleteConversation: { summary: 'Delete a group (owners)', responses: { 204: 'Deleted' } },
-      getMembers: { summary: 'The members of a conversation', responses: { 200: '`{items}`' } },
-      addMember: { summary: 'Add a member (owners and admins)', responses: { 201: 'The member' } },
-      removeMember: { summary: 'Remove a member (owners and admins), or leave (anyone, for themselves)', responses: { 204: 'Removed' } },
-      searchUsers: { summary: 'Users whose name or email starts with `q`, case-insensitively', responses: { 200: '`{items, nextCursor}`' } },
+      createConversation: { summary: 'Create a group; the caller is its owner', responses: { 201: answer('The conversation, as the caller sees it', shape.Conversation) } },
+      getConversations: { summary: "The caller's conversations, most recent activity first, with last-message preview and unread count", responses: { 200: answer('A page; nextCursor is null at the end', shape.ConversationPage) } },
+      getConversation: { summary: 'One conversation the caller belongs to', responses: { 200: answer('The conversation', shape.Conversation) } },
+      updateConversation: { summary: 'Rename a group or change its description (owners and admins)', responses: { 200: answer('The conversation', shape.Conversation) } },
+      deleteConversation: { summary: 'Delete a group (owners)', responses: { 204: answer('Deleted') } },
+      getMembers: { summary: 'The members of a conversation', responses: { 200: answer('Every member, in the order they joined', shape.MemberList) } },
+      addMember: { summary: 'Add a member (owners and admins)', responses: { 201: answer('The member', shape.Member) } },
+      removeMember: { summary: 'Remove a member (owners and admins), or leave (anyone, for themselves)', responses: { 204: answer('Removed') } },
+      searchUsers: { summary: 'Users whose name or email starts with `q`, case-insensitively', responses: { 200: answer('A page; nextCursor is null at the end', shape.UserPage) } },
       createDirectConversation: {
         summary: 'The direct conversation with another user: one per pair, whoever asks first',
-        responses: { 201: 'Created now', 200: 'It existed already' },
+        responses: { 201: answer('Created now', shape.Conversation), 200: answer('It existed already', shape.Conversation) },
       },
     },
   },
@@ -58,12 +67,12 @@ const HTTP_SERVICES: Record<string, { description: string; localPort: number; op
     description: 'Messages: ordered (per-conversation `seq` 1, 2, 3 … without gaps), idempotent sends, history, edits, deletes and read state.',
     localPort: 4003,
     operations: {
-      sendMessage: { summary: 'Send a message', responses: { 201: 'The new message', 200: 'The first message, when `clientMessageId` repeats an earlier send' } },
-      fetchMessage: { summary: 'History: newest first, or with `after=<seq>` what came after it, oldest first (catch-up)', responses: { 200: '`{items, nextCursor}`' } },
-      getMessage: { summary: 'One message', responses: { 200: 'The message' } },
-      editMessage: { summary: 'Edit a message (its author)', responses: { 200: 'The edited message' } },
-      updateMessage: { summary: 'Mark the conversation read up to this message', responses: { 200: '`{conversationId, userId, lastReadSeq, lastReadAt}`' } },
-      deleteMessage: { summary: 'Delete a message (its author, or an owner/admin): a tombstone stays in history', responses: { 200: 'The tombstone' } },
+      sendMessage: { summary: 'Send a message', responses: { 201: answer('The new message', shape.Message), 200: answer('The first message, when `clientMessageId` repeats an earlier send', shape.Message) } },
+      fetchMessage: { summary: 'History: newest first, or with `after=<seq>` what came after it, oldest first (catch-up)', responses: { 200: answer('A page', shape.MessagePage) } },
+      getMessage: { summary: 'One message', responses: { 200: answer('The message', shape.Message) } },
+      editMessage: { summary: 'Edit a message (its author)', responses: { 200: answer('The edited message', shape.Message) } },
+      updateMessage: { summary: 'Mark the conversation read up to this message', responses: { 200: answer("The caller's read state", shape.ReadState) } },
+      deleteMessage: { summary: 'Delete a message (its author, or an owner/admin): a tombstone stays in history', responses: { 200: answer('The tombstone', shape.Message) } },
     },
   },
 };
@@ -91,6 +100,34 @@ function inputSchema(schema: Schema<unknown>): Record<string, unknown> {
   return json;
 }
 
+/** The named shapes a document refers to, and those they refer to in turn. */
+function usedShapes(document: unknown): Record<string, unknown> {
+  const all = namedShapes();
+  const used: Record<string, unknown> = {};
+  const visit = (json: unknown) => {
+    for (const [, name] of JSON.stringify(json).matchAll(/"#\/components\/schemas\/(\w+)"/g)) {
+      if (used[name!] || !all[name!]) continue;
+      used[name!] = all[name!];
+      visit(all[name!]);
+    }
+  };
+  visit(document);
+  return Object.fromEntries(Object.keys(all).filter((name) => used[name]).map((name) => [name, used[name]]));
+}
+
+/** JSON Schema of an answer, naming the shared shapes as components. */
+function answerSchema(schema: Schema<unknown>): Record<string, unknown> {
+  const json = toJsonSchema(schema as never, { errorMode: 'ignore', definitions: shape.NAMED_SHAPES as never }) as Record<string, unknown>;
+  const { $schema: _draft, $defs: _named, ...rest } = JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<string, unknown>;
+  return rest;
+}
+
+/** The named shapes (components.schemas), each referring to the others by $ref. */
+function namedShapes(): Record<string, unknown> {
+  const defs = toJsonSchemaDefs(shape.NAMED_SHAPES, { errorMode: 'ignore' });
+  return JSON.parse(JSON.stringify(defs).replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<string, unknown>;
+}
+
 function parameters(schema: Schema<unknown> | undefined, where: 'path' | 'query') {
   if (!schema) return [];
   const json = inputSchema(schema) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
@@ -113,7 +150,9 @@ async function openApi(serviceName: string): Promise<Record<string, unknown>> {
     const { handler } = (await import(modulePath)) as { handler: RouteHandler };
     const spec = handler.spec;
     const responses: Record<string, unknown> = {};
-    for (const [status, description] of Object.entries(operation.responses)) responses[status] = { description };
+    for (const [status, { description, shape: body }] of Object.entries(operation.responses)) {
+      responses[status] = body ? { description, content: { 'application/json': { schema: answerSchema(body) } } } : { description };
+    }
     responses.default = { $ref: '#/components/responses/Error' };
     paths[http.path] ??= {};
     paths[http.path]![http.method.toLowerCase()] = {
@@ -155,7 +194,7 @@ async function openApi(serviceName: string): Promise<Record<string, unknown>> {
           schema: { type: 'string', maxLength: 128 },
         },
       },
-      schemas: { Error: ERROR_SCHEMA },
+      schemas: { ...usedShapes(paths), Error: ERROR_SCHEMA },
       responses: {
         Error: {
           description:
@@ -246,6 +285,15 @@ async function asyncApi(): Promise<Record<string, unknown>> {
       },
     },
   };
+}
+
+/** What the documents say `operationId` answers with `status` (undefined: not documented). */
+export function documentedAnswer(operationId: string, status: number): Answer | undefined {
+  for (const service of Object.values(HTTP_SERVICES)) {
+    const operation = service.operations[operationId];
+    if (operation) return operation.responses[status];
+  }
+  throw new Error(`no operation ${operationId} in the API documents`);
 }
 
 /** File name → contents, as `npm run docs:api` writes them. */

@@ -2,17 +2,29 @@ import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:chi
 import net from 'node:net';
 import readline from 'node:readline';
 
-/** A free TCP port on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+/** Ports this process has handed out: a port is free until its server binds it, and the OS may offer it again meanwhile. */
+const handedOut = new Set<number>();
+
+/**
+ * A free TCP port on the loopback interface, never one this process handed out before: the stack
+ * asks for several before any of its servers has bound one (DynamoDB Local once got cognito-local's).
+ */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = net.createServer();
+      server.unref();
+      server.on('error', reject);
+      server.listen(0, host, () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 /** Resolves once something accepts TCP connections on host:port, or rejects after timeoutMs. */

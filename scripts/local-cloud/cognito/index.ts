@@ -12,6 +12,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import readline from 'node:readline';
+import { freePort } from '../../local/processes';
 import { createProxyHandler } from './proxy';
 import { assertRegion, issuerDomain, LOCAL_CLIENT_ID, localUserPoolId, PASSWORD_POLICY, writeSeed } from './seed';
 import { JwtChecker, TokenLedger } from './tokens';
@@ -241,18 +242,6 @@ function spawnCognitoLocal(o: {
       req.on('error', () => setTimeout(poll, 50));
     };
     poll();
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.once('error', reject);
-    s.listen(0, INTERNAL_HOST, () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
   });
 }
 

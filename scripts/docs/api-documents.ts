@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { toJsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema';
 import YAML from 'yaml';
-import type { RouteHandler, Schema } from '@chat/shared';
+import { DEFAULT_MAX_BODY_BYTES, type RouteHandler, type Schema } from '@chat/shared';
 import { loadService } from '../local/serverless-yml';
 import * as shape from './response-shapes';
 
@@ -103,30 +103,30 @@ function inputSchema(schema: Schema<unknown>): Record<string, unknown> {
 /** The named shapes a document refers to, and those they refer to in turn. */
 function usedShapes(document: unknown): Record<string, unknown> {
   const all = namedShapes();
-  const used: Record<string, unknown> = {};
+  const used = new Set<string>();
   const visit = (json: unknown) => {
     for (const [, name] of JSON.stringify(json).matchAll(/"#\/components\/schemas\/(\w+)"/g)) {
-      if (used[name!] || !all[name!]) continue;
-      used[name!] = all[name!];
+      if (used.has(name!) || !all[name!]) continue;
+      used.add(name!);
       visit(all[name!]);
     }
   };
   visit(document);
-  return Object.fromEntries(Object.keys(all).filter((name) => used[name]).map((name) => [name, used[name]]));
+  return Object.fromEntries(Object.entries(all).filter(([name]) => used.has(name)));
 }
 
 /** JSON Schema of an answer, naming the shared shapes as components. */
 function answerSchema(schema: Schema<unknown>): Record<string, unknown> {
-  const json = toJsonSchema(schema as never, { errorMode: 'ignore', definitions: shape.NAMED_SHAPES as never }) as Record<string, unknown>;
-  const { $schema: _draft, $defs: _named, ...rest } = JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<string, unknown>;
+  const json = toJsonSchema(schema as never, { errorMode: 'ignore', definitions: shape.NAMED_SHAPES as never });
+  const { $schema: _draft, $defs: _named, ...rest } = asComponentRefs(json);
   return rest;
 }
 
 /** The named shapes (components.schemas), each referring to the others by $ref. */
-function namedShapes(): Record<string, unknown> {
-  const defs = toJsonSchemaDefs(shape.NAMED_SHAPES, { errorMode: 'ignore' });
-  return JSON.parse(JSON.stringify(defs).replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<string, unknown>;
-}
+const namedShapes = () => asComponentRefs(toJsonSchemaDefs(shape.NAMED_SHAPES, { errorMode: 'ignore' }));
+
+/** The converter's `#/$defs/X` references, pointed at the document's components instead. */
+const asComponentRefs = (json: unknown) => JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<string, unknown>;
 
 function parameters(schema: Schema<unknown> | undefined, where: 'path' | 'query') {
   if (!schema) return [];
@@ -164,7 +164,7 @@ async function openApi(serviceName: string): Promise<Record<string, unknown>> {
         ? {
             requestBody: {
               required: true,
-              description: `JSON, at most ${spec.maxBodyBytes ?? 64 * 1024} bytes`,
+              description: `JSON, at most ${spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes`,
               content: { 'application/json': { schema: inputSchema(spec.body) } },
             },
           }

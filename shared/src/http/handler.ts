@@ -44,7 +44,8 @@ type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIG
 export type RouteHandler = Handler & { readonly spec: RouteSpec<unknown, unknown, unknown> };
 
 let coldStart = true;
-const DEFAULT_MAX_BODY = 64 * 1024;
+/** Largest request body a route accepts unless its spec says otherwise. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Wraps a use-case call into an HTTP API (payload v2) Lambda handler: log context, correlation id,
@@ -75,7 +76,7 @@ export function httpRoute(deps: HttpDeps) {
           try {
             const token = bearerToken(event.headers?.authorization);
             const user = spec.public ? undefined : await deps.verifier().verify(token);
-            const body = spec.body ? validate(spec.body, parseBody(event, spec.maxBodyBytes ?? DEFAULT_MAX_BODY), 'body') : (undefined as B);
+            const body = spec.body ? validate(spec.body, parseBody(event, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES), 'body') : (undefined as B);
             const query = spec.query ? validate(spec.query, event.queryStringParameters ?? {}, 'query') : (undefined as Q);
             const path = spec.path ? validate(spec.path, event.pathParameters ?? {}, 'path') : (undefined as P);
             const out = await fn({ body, query, path, user, ctx: { requestId, correlationId, token } });

@@ -5,8 +5,8 @@ import type { Config } from 'jest';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const moduleNameMapper = {
-  '^@chat/shared$': '<rootDir>/shared/src/index.ts',
-  '^@chat/shared/(.*)$': '<rootDir>/shared/src/$1',
+  '^@shared/(platform|chat)$': '<rootDir>/shared/$1/src/index.ts',
+  '^@shared/(platform|chat)/(.*)$': '<rootDir>/shared/$1/src/$2',
 };
 // Type checking is `npm run typecheck`'s job; jest only transpiles, which keeps the suite fast.
 const transform = { '^.+\\.ts$': ['ts-jest', {}] as [string, object] };

@@ -1,5 +1,6 @@
-import { createRuntime, Parameter, UsersTable } from '@chat/shared';
-import { cognitoClient } from '@chat/shared/aws/cognito';
+import { createRuntime, Parameter } from '@shared/platform';
+import { UsersTable } from '@shared/chat/adapters';
+import { cognitoClient } from './adapters/cognito-client';
 import { CognitoIdentity } from './adapters/cognito-identity';
 import { AuthUseCases } from './auth';
 

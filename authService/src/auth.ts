@@ -1,5 +1,7 @@
-import type { RevocationStore, UsersTable, UserProfile, AuthenticatedUser } from '@chat/shared';
-import { logger, unauthorized } from '@chat/shared';
+import type { RevocationStore, AuthenticatedUser } from '@shared/platform';
+import type { UsersTable } from '@shared/chat/adapters';
+import type { UserProfile } from '@shared/chat';
+import { logger, unauthorized } from '@shared/platform';
 import type { IdentityProvider, Tokens } from './adapters/cognito-identity';
 
 export interface SignUpInput {

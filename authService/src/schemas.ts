@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { hasControlCharacters } from '@chat/shared';
+import { hasControlCharacters } from '@shared/platform';
 import { passwordPolicy } from './adapters/cognito-identity';
 
 const INVALID_EMAIL = 'must be a valid email address';

@@ -1,4 +1,5 @@
-import { ConversationsTable, createRuntime, MembersTable, Parameter, UsersTable, type ParameterName } from '@chat/shared';
+import { ConversationsTable, MembersTable, UsersTable } from '@shared/chat/adapters';
+import { createRuntime, Parameter, type ParameterName } from '@shared/platform';
 import { MessagesUnreadCounter } from './adapters/unread-counter';
 import { ConversationViews } from './conversation-view';
 import { ConversationUseCases } from './conversations';
@@ -6,6 +7,7 @@ import { EventNotifier } from './event-notifier';
 import { LIMITS } from './limits';
 import { MemberUseCases } from './members';
 import { UserSearch } from './user-search';
+import { createEventPublisher } from '@shared/chat/compose';
 
 /** connectService's composition root: built once per Lambda container. */
 export const runtime = createRuntime();
@@ -16,7 +18,7 @@ const setting = (name: ParameterName) => () => runtime.config.get(name);
 const conversationsTable = new ConversationsTable(runtime.db, setting(Parameter.conversationsTable), setting(Parameter.membersTable));
 const membersTable = new MembersTable(runtime.db, setting(Parameter.membersTable));
 const usersTable = new UsersTable(runtime.db, setting(Parameter.usersTable));
-const notifier = new EventNotifier(runtime.events, runtime.metrics);
+const notifier = new EventNotifier(createEventPublisher(runtime), runtime.metrics);
 
 export const conversations = new ConversationUseCases({
   conversations: conversationsTable,

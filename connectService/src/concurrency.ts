@@ -1,4 +1,5 @@
-import { ConcurrentChangeError, conflict, logger } from '@chat/shared';
+import { ConcurrentChangeError } from '@shared/chat';
+import { conflict, logger } from '@shared/platform';
 
 /**
  * Optimistic concurrency for the use cases: `work` reads what it needs, decides, and writes with

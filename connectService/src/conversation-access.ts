@@ -1,4 +1,5 @@
-import { AppError, forbidden, notFound, type Conversation, type Membership } from '@chat/shared';
+import { AppError, forbidden, notFound } from '@shared/platform';
+import { type Conversation, type Membership } from '@shared/chat';
 import type { ConversationStore, MemberDirectory } from './ports';
 
 /**

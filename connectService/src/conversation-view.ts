@@ -1,30 +1,31 @@
 import { createHash } from 'node:crypto';
-import type { Conversation, ConversationType, LastMessagePreview, MemberRole, Membership, UserProfile } from '@chat/shared';
+import * as v from 'valibot';
+import { CONVERSATION_TYPES, LastMessagePreviewSchema, MemberRoleSchema, visiblePreview, type Conversation, type Membership, type UserProfile } from '@shared/chat';
 import type { UnreadCounter, UserDirectory } from './ports';
 
+const time = v.pipe(v.string(), v.isoTimestamp());
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
 /** A conversation as one member sees it (getConversation, the items of getConversations, ...). */
-export interface ConversationView {
-  conversationId: string;
-  type: ConversationType;
-  /** A group's name; for a direct conversation, the other person's full name. */
-  name: string;
-  description?: string;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-  memberCount: number;
-  lastActivityAt: string;
-  lastSeq: number;
-  lastMessage: LastMessagePreview | null;
-  /** The reader's role and read position. */
-  role: MemberRole;
-  lastReadSeq: number;
-  unreadCount: number;
-  /** Present (true) when unreadCount stopped at the cap: "at least". */
-  unreadCountCapped?: true;
-  /** Direct conversations: who the reader talks to. */
-  otherUser?: { userId: string; fullName: string };
-}
+export const ConversationViewSchema = v.strictObject({
+  conversationId: v.string(),
+  type: v.picklist(CONVERSATION_TYPES),
+  name: v.pipe(v.string(), v.description("a group's name; for a direct conversation, the other person's")),
+  description: v.optional(v.string()),
+  createdBy: v.string(),
+  createdAt: time,
+  updatedAt: time,
+  memberCount: count,
+  lastActivityAt: time,
+  lastSeq: count,
+  lastMessage: v.nullable(LastMessagePreviewSchema),
+  role: v.pipe(MemberRoleSchema, v.description("the reader's role")),
+  lastReadSeq: count,
+  unreadCount: count,
+  unreadCountCapped: v.optional(v.pipe(v.literal(true), v.description('present when unreadCount stopped at the cap: "at least"'))),
+  otherUser: v.optional(v.strictObject({ userId: v.string(), fullName: v.string() })),
+});
+export type ConversationView = v.InferOutput<typeof ConversationViewSchema>;
 
 /** What every member may be told about a conversation (event payloads): nothing reader-specific. */
 export function conversationSummary(c: Conversation): Record<string, unknown> {
@@ -96,7 +97,7 @@ export class ConversationViews {
         memberCount: c.memberCount,
         lastActivityAt: c.lastActivityAt,
         lastSeq: c.lastSeq,
-        lastMessage: c.lastMessage ? previewFields(c.lastMessage) : null,
+        lastMessage: c.lastMessage ? visiblePreview(c.lastMessage) : null,
         role: m.role,
         lastReadSeq: m.lastReadSeq,
         unreadCount: counts[i]!.count,
@@ -106,11 +107,6 @@ export class ConversationViews {
       return view;
     });
   }
-}
-
-/** The preview as clients see it: the stored item also carries bookkeeping (e.g. the message's version). */
-function previewFields({ messageId, seq, senderId, preview, createdAt, deleted }: LastMessagePreview): LastMessagePreview {
-  return deleted ? { messageId, seq, senderId, preview, createdAt, deleted } : { messageId, seq, senderId, preview, createdAt };
 }
 
 function otherParticipant(c: Conversation, readerId: string): string {

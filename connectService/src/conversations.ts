@@ -1,17 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
-import {
-  badRequest,
-  canManageMembers,
-  ConcurrentChangeError,
-  conflict,
-  forbidden,
-  fields,
-  logger,
-  type Conversation,
-  type Membership,
-  type UserProfile,
-} from '@chat/shared';
+import { badRequest, conflict, forbidden, fields, logger } from '@shared/platform';
+import { canManageMembers, type Membership, ConcurrentChangeError, type Conversation, type UserProfile } from '@shared/chat';
 import { retryOnConcurrentChange } from './concurrency';
 import { noSuchUsers, requireMember } from './conversation-access';
 import { conversationSummary, directConversationId, directKey, type ConversationView, type ConversationViews } from './conversation-view';

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { badRequest, type Schema } from '@chat/shared';
+import { badRequest, type Schema } from '@shared/platform';
 
 /*
  * Opaque page cursors: base64url of a small JSON sort position. Clients only hand them back; one

@@ -1,4 +1,5 @@
-import { chatEvent, logger, type DurableEventType, type EventPublisher, type Metrics } from '@chat/shared';
+import { chatEvent, type DurableEventType, type EventPublisher } from '@shared/chat/events/chat-event';
+import { logger, type Metrics } from '@shared/platform';
 
 /**
  * Publishes connectService's events after their write succeeded. A failed publish does not undo or

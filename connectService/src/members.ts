@@ -1,13 +1,5 @@
-import {
-  canManageMembers,
-  conflict,
-  forbidden,
-  logger,
-  notFound,
-  type Actor,
-  type MemberRole,
-  type Membership,
-} from '@chat/shared';
+import { canManageMembers, type MemberRole, type Membership, type Actor } from '@shared/chat';
+import { conflict, forbidden, logger, notFound } from '@shared/platform';
 import { retryOnConcurrentChange } from './concurrency';
 import { noSuchUsers, requireMember } from './conversation-access';
 import { UNKNOWN_USER } from './conversation-view';

@@ -1,4 +1,4 @@
-import type { ConversationsTable, MembersTable, UsersTable } from '@chat/shared';
+import type { ConversationsTable, MembersTable, UsersTable } from '@shared/chat/adapters';
 
 /*
  * What the use cases need from storage, as narrow views of the shared table adapters, so unit tests

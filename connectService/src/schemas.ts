@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { fields, hasControlCharacters } from '@chat/shared';
+import { fields, hasControlCharacters } from '@shared/platform';
 import { LIMITS } from './limits';
 
 /** One line of visible text: trimmed, bounded, no control characters (not even newlines). */

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { badRequest, fields, normaliseForSearch, type SearchHit, type SearchPosition, type UserSearchField } from '@chat/shared';
+import { badRequest, fields } from '@shared/platform';
+import { normaliseForSearch, type SearchHit, type SearchPosition, type UserSearchField } from '@shared/chat';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { Page } from './conversations';
 import type { UserSearchIndex } from './ports';

@@ -1,5 +1,5 @@
-import { createRuntime } from '@chat/shared';
-import { createMessageUseCases } from '@chat/shared/chat/messages';
+import { createRuntime } from '@shared/platform';
+import { createMessageUseCases } from '@shared/chat/compose';
 
 /** messageService's composition root: built once per Lambda container. */
 export const runtime = createRuntime();

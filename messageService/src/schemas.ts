@@ -1,8 +1,8 @@
 import * as v from 'valibot';
-import { fields } from '@chat/shared';
-import { MESSAGE_LIMITS, MessageContentField } from '@chat/shared/chat/messages';
+import { fields } from '@shared/platform';
+import { MESSAGE_LIMITS, MessageContentField } from '@shared/chat/messages';
 
-export { SendMessageInput } from '@chat/shared/chat/messages';
+export { SendMessageInput } from '@shared/chat/messages';
 
 export const EditMessageBody = v.strictObject({ content: MessageContentField });
 

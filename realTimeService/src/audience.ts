@@ -1,4 +1,4 @@
-import type { MembersTable } from '@chat/shared';
+import type { MembersTable } from '@shared/chat/adapters';
 import type { ConnectionsTable } from './adapters/connections-table';
 import { cacheKey, type ListCache } from './adapters/list-cache';
 import { bestEffort } from './adapters/redis-connection';

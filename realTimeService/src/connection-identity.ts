@@ -1,4 +1,4 @@
-import { logger, unauthorized, type AuthenticatedUser, type RevocationStore } from '@chat/shared';
+import { logger, unauthorized, type AuthenticatedUser, type RevocationStore } from '@shared/platform';
 import type { ConnectionsTable } from './adapters/connections-table';
 
 /**

@@ -1,4 +1,4 @@
-import { logger, type AuthenticatedUser, type Metrics } from '@chat/shared';
+import { logger, type AuthenticatedUser, type Metrics } from '@shared/platform';
 import type { Audience } from './audience';
 import { CONNECTION_TTL_SECONDS, type ConnectionsTable, type Removal } from './adapters/connections-table';
 import type { EphemeralPublisher } from './adapters/ephemeral-stream';

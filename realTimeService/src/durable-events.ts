@@ -1,5 +1,6 @@
-import { logger, type ChatEvent, type DurableEventType } from '@chat/shared';
-import { serverFrame } from '@chat/shared/websocket';
+import { logger } from '@shared/platform';
+import { type ChatEvent, type DurableEventType } from '@shared/chat/events/chat-event';
+import { serverFrame } from '@shared/platform/websocket';
 import type { Audience } from './audience';
 import { countDynamoRequests } from './adapters/dynamo-request-count';
 import type { FanOut } from './fan-out';

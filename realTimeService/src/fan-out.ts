@@ -1,5 +1,5 @@
-import { logger, type Metrics } from '@chat/shared';
-import type { ServerFrame } from '@chat/shared/websocket';
+import { logger, type Metrics } from '@shared/platform';
+import type { ServerFrame } from '@shared/platform/websocket';
 import type { Audience } from './audience';
 import type { ConnectionGateway, PostOutcome } from './adapters/websocket-gateway';
 import type { ConnectionRegistry } from './connection-registry';

@@ -1,5 +1,5 @@
-import { logger, type Metrics } from '@chat/shared';
-import { serverFrame } from '@chat/shared/websocket';
+import { logger, type Metrics } from '@shared/platform';
+import { serverFrame } from '@shared/platform/websocket';
 import type { Audience } from './audience';
 import { ReaderLease, StreamConsumer, type EphemeralEvent, type StreamEntry } from './adapters/ephemeral-stream';
 import type { RedisConnection } from './adapters/redis-connection';

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
-import { fields, type DurableEventType } from '@chat/shared';
-import { SendMessageInput } from '@chat/shared/chat/messages';
+import { fields } from '@shared/platform';
+import { type DurableEventType } from '@shared/chat/events/chat-event';
+import { SendMessageInput } from '@shared/chat/messages';
 
 /** The actions a client may send; anything else reaches `$default`, which names these. */
 export const SUPPORTED_ACTIONS = ['message', 'typing', 'ping'] as const;
@@ -28,7 +29,7 @@ export const DURABLE_EVENT_TYPES = [
   'member.removed',
 ] as const satisfies readonly DurableEventType[];
 
-/** A ChatEvent as it arrives from `chat-message-topic` (see shared/src/events/chat-event.ts). */
+/** A ChatEvent as it arrives from `chat-message-topic` (see shared/chat/src/events/chat-event.ts). */
 export const ChatEventMessage = v.object({
   eventId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
   type: v.picklist(DURABLE_EVENT_TYPES),

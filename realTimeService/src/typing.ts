@@ -1,4 +1,4 @@
-import { forbidden, logger, rateLimited, type AuthenticatedUser, type Metrics } from '@chat/shared';
+import { forbidden, logger, rateLimited, type AuthenticatedUser, type Metrics } from '@shared/platform';
 import type { Audience } from './audience';
 import type { EphemeralPublisher } from './adapters/ephemeral-stream';
 import type { TypingState } from './adapters/typing-state';

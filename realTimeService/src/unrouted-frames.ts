@@ -1,5 +1,5 @@
-import { badRequest, validate } from '@chat/shared';
-import { serverFrame, type ServerFrame } from '@chat/shared/websocket';
+import { badRequest, validate } from '@shared/platform';
+import { serverFrame, type ServerFrame } from '@shared/platform/websocket';
 import { PingFrame, SUPPORTED_ACTIONS } from './schemas';
 
 const SUPPORTED = `supported actions: ${SUPPORTED_ACTIONS.join(', ')}`;

@@ -19,7 +19,7 @@ const PLUGIN_ONLY_OPTIONS = new Set([
 export interface BundleComposition {
   /** Bytes of the handler's JS output (what esbuild writes, before the zip). */
   outputBytes: number;
-  /** Output bytes per group: an npm package (`valibot`, `ioredis`) or a project folder (`shared/src/auth`). */
+  /** Output bytes per group: an npm package (`valibot`, `ioredis`) or a project folder (`shared/platform/src/auth`). */
   groups: Map<string, number>;
   /** Output bytes per input file, largest first. */
   inputs: { path: string; bytes: number }[];
@@ -85,6 +85,6 @@ export function groupOf(file: string, serviceName: string): string {
     return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
   }
   const parts = normalised.replace(/^(\.\.\/)+/, '').split('/');
-  if (parts[0] === 'shared' && parts[1] === 'src') return parts.length > 3 ? `shared/src/${parts[2]}` : 'shared/src';
+  if (parts[0] === 'shared' && parts[2] === 'src') return parts.length > 4 ? `shared/${parts[1]}/src/${parts[3]}` : `shared/${parts[1]}/src`;
   return normalised.startsWith('../') ? parts.slice(0, 2).join('/') : `${serviceName}/${parts[0]}`;
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { toJsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema';
 import YAML from 'yaml';
-import { DEFAULT_MAX_BODY_BYTES, type RouteHandler, type Schema } from '@chat/shared';
+import { DEFAULT_MAX_BODY_BYTES, type RouteHandler, type Schema } from '@shared/platform';
 import { loadService } from '../local/serverless-yml';
 import * as shape from './response-shapes';
 

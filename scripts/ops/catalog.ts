@@ -1,4 +1,4 @@
-import { ALL_PARAMETERS, type ParameterName } from '@chat/shared/config/parameters';
+import { ALL_PARAMETERS, type ParameterName } from '@shared/platform/config/parameters';
 
 /*
  * The names operators work with, exactly as the contract and the operations guide spell them.

@@ -8,7 +8,7 @@ import {
   SignUpCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { AppError, badRequest, conflict, forbidden, logger, unauthorized } from '@chat/shared';
+import { AppError, badRequest, conflict, forbidden, logger, unauthorized } from '@shared/platform';
 
 export interface Tokens {
   accessToken: string;

@@ -1,4 +1,4 @@
-import { ok } from '@chat/shared';
+import { ok } from '@shared/platform';
 import { auth, route } from '../app';
 import { EmailBody } from '../schemas';
 

@@ -1,4 +1,4 @@
-import { noContent } from '@chat/shared';
+import { noContent } from '@shared/platform';
 import { auth, route } from '../app';
 
 export const handler = route({}, async ({ user, ctx }) => {

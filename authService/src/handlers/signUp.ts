@@ -1,4 +1,4 @@
-import { created } from '@chat/shared';
+import { created } from '@shared/platform';
 import { auth, route } from '../app';
 import { SignUpBody } from '../schemas';
 

@@ -1,4 +1,4 @@
-import { validate } from '@chat/shared';
+import { validate } from '@shared/platform';
 import { SignInBody, SignUpBody } from '../../src/schemas';
 
 const signUp = (email: string) => validate(SignUpBody, { email, password: 'Passw0rdX', fullName: 'Ada Lovelace' }, 'body');

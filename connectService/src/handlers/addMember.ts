@@ -1,4 +1,4 @@
-import { created } from '@chat/shared';
+import { created } from '@shared/platform';
 import { members, route } from '../app';
 import { AddMemberBody, ConversationPath } from '../schemas';
 

@@ -1,4 +1,4 @@
-import { created } from '@chat/shared';
+import { created } from '@shared/platform';
 import { conversations, route } from '../app';
 import { CreateConversationBody } from '../schemas';
 

@@ -1,4 +1,4 @@
-import { created, ok } from '@chat/shared';
+import { created, ok } from '@shared/platform';
 import { conversations, route } from '../app';
 import { DirectConversationBody } from '../schemas';
 

@@ -1,4 +1,4 @@
-import { noContent } from '@chat/shared';
+import { noContent } from '@shared/platform';
 import { conversations, route } from '../app';
 import { ConversationPath } from '../schemas';
 

@@ -1,4 +1,4 @@
-import { ok } from '@chat/shared';
+import { ok } from '@shared/platform';
 import { conversations, route } from '../app';
 import { ConversationPath } from '../schemas';
 

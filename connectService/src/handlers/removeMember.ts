@@ -1,4 +1,4 @@
-import { noContent } from '@chat/shared';
+import { noContent } from '@shared/platform';
 import { members, route } from '../app';
 import { MemberPath } from '../schemas';
 

@@ -1,4 +1,4 @@
-import { ok } from '@chat/shared';
+import { ok } from '@shared/platform';
 import { route, userSearch } from '../app';
 import { SearchUsersQuery } from '../schemas';
 

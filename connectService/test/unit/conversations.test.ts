@@ -1,4 +1,4 @@
-import { AppError } from '@chat/shared';
+import { AppError } from '@shared/platform';
 import { directConversationId } from '../../src/conversation-view';
 import { encodeCursor } from '../../src/cursor';
 import { fakeService } from './fakes';

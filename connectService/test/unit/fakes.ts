@@ -1,15 +1,5 @@
-import {
-  ConcurrentChangeError,
-  normaliseForSearch,
-  type Actor,
-  type ChatEvent,
-  type Conversation,
-  type Membership,
-  type SearchHit,
-  type SearchPosition,
-  type UserProfile,
-  type UserSearchField,
-} from '@chat/shared';
+import { ConcurrentChangeError, type Actor, type Conversation, normaliseForSearch, type SearchHit, type SearchPosition, type UserProfile, type UserSearchField, type Membership } from '@shared/chat';
+import { type ChatEvent } from '@shared/chat/events/chat-event';
 import { ConversationViews } from '../../src/conversation-view';
 import { ConversationUseCases } from '../../src/conversations';
 import { EventNotifier } from '../../src/event-notifier';

@@ -1,4 +1,4 @@
-import { AppError } from '@chat/shared';
+import { AppError } from '@shared/platform';
 import { successorOf } from '../../src/members';
 import { fakeService } from './fakes';
 

@@ -1,4 +1,4 @@
-import { AppError } from '@chat/shared';
+import { AppError } from '@shared/platform';
 import { encodeCursor } from '../../src/cursor';
 import { UserSearch } from '../../src/user-search';
 import { FakeTables } from './fakes';

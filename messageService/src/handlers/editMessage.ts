@@ -1,5 +1,5 @@
-import { ok } from '@chat/shared';
-import { MESSAGE_LIMITS } from '@chat/shared/chat/messages';
+import { ok } from '@shared/platform';
+import { MESSAGE_LIMITS } from '@shared/chat/messages';
 import { messages, route } from '../app';
 import { EditMessageBody, MessagePath } from '../schemas';
 

@@ -1,4 +1,4 @@
-import { ok } from '@chat/shared';
+import { ok } from '@shared/platform';
 import { messages, route } from '../app';
 import { ConversationPath, FetchMessagesQuery } from '../schemas';
 

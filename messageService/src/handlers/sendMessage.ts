@@ -1,4 +1,4 @@
-import { MESSAGE_LIMITS } from '@chat/shared/chat/messages';
+import { MESSAGE_LIMITS } from '@shared/chat/messages';
 import { messages, route } from '../app';
 import { ConversationPath, SendMessageInput } from '../schemas';
 

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '@chat/shared';
-import { batchGetItems } from '@chat/shared/aws/batch-get';
+import { isConditionalCheckFailed } from '@shared/platform';
+import { batchGetItems } from '@shared/platform/aws/batch-get';
 
 /** One open WebSocket connection, as `$connect` recorded it. */
 export interface ConnectionRecord {

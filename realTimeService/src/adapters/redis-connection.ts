@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import type Redis from 'ioredis';
-import { Parameter, logger, type ConfigSource } from '@chat/shared';
-import { createRedis, endpointKey, isRedisReady, tlsFromEnvironment, type RedisEndpoint } from '@chat/shared/redis/client';
+import { Parameter, logger, type ConfigSource } from '@shared/platform';
+import { createRedis, endpointKey, isRedisReady, tlsFromEnvironment, type RedisEndpoint } from './redis-client';
 
 const FIRST_CONNECT_WAIT_MS = Number(process.env.REDIS_CONNECT_TIMEOUT_MS ?? 1000);
 /** How much longer than its block a blocking read may take before it counts as timed out. */

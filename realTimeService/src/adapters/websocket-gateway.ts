@@ -1,6 +1,6 @@
 import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { logger, Parameter, type ConfigSource } from '@chat/shared';
-import { apiGatewayManagementClient } from '@chat/shared/aws/api-gateway-management';
+import { logger, Parameter, type ConfigSource } from '@shared/platform';
+import { apiGatewayManagementClient } from './api-gateway-management-client';
 
 export type PostOutcome = 'delivered' | 'gone' | 'failed';
 

@@ -1,5 +1,5 @@
-import { createRuntime, Parameter } from '@chat/shared';
-import { websocketRoutes } from '@chat/shared/websocket';
+import { createRuntime, Parameter } from '@shared/platform';
+import { websocketRoutes } from '@shared/platform/websocket';
 import { ConnectionsTable } from '../adapters/connections-table';
 import { countRequestsOf } from '../adapters/dynamo-request-count';
 import { ConnectionIdentity } from '../connection-identity';

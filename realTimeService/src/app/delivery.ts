@@ -1,4 +1,5 @@
-import { MembersTable, Parameter } from '@chat/shared';
+import { MembersTable } from '@shared/chat/adapters';
+import { Parameter } from '@shared/platform';
 import { EphemeralPublisher } from '../adapters/ephemeral-stream';
 import { RedisListCache } from '../adapters/list-cache';
 import { RedisConnection } from '../adapters/redis-connection';

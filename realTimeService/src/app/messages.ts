@@ -1,4 +1,4 @@
-import { createMessageUseCases } from '@chat/shared/chat/messages';
+import { createMessageUseCases } from '@shared/chat/compose';
 import { runtime } from './core';
 
 /** The very send operation messageService's sendMessage uses. */

@@ -1,5 +1,5 @@
-import { serverFrame } from '@chat/shared/websocket';
-import { MESSAGE_LIMITS } from '@chat/shared/chat/messages';
+import { serverFrame } from '@shared/platform/websocket';
+import { MESSAGE_LIMITS } from '@shared/chat/messages';
 import { websocket } from '../app/core';
 import { messages } from '../app/messages';
 import { MessageFrame } from '../schemas';

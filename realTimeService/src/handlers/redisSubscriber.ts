@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { logger } from '@chat/shared';
+import { logger } from '@shared/platform';
 import { subscriber } from '../app/delivery';
 
 /**

@@ -1,5 +1,6 @@
 import type { Context, SNSEvent } from 'aws-lambda';
-import { logger, validate, type ChatEvent } from '@chat/shared';
+import { logger, validate } from '@shared/platform';
+import { type ChatEvent } from '@shared/chat/events/chat-event';
 import { runtime } from '../app/core';
 import { durableEvents } from '../app/delivery';
 import { ChatEventMessage } from '../schemas';

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { logger } from '@chat/shared';
+import { logger } from '@shared/platform';
 import { subscriber } from '../app/delivery';
 
 /**

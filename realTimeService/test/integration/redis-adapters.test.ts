@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
-import { StaticConfig } from '@chat/shared';
-import type { ServerFrame } from '@chat/shared/websocket';
+import { StaticConfig } from '@shared/platform';
+import type { ServerFrame } from '@shared/platform/websocket';
 import { freePort, type ManagedProcess } from '../../../scripts/local/processes';
 import { startRedis } from '../../../scripts/local/redis';
 import { EphemeralPublisher, EPHEMERAL_STREAM, ReaderLease, StreamConsumer, SUBSCRIBER_GROUP } from '../../src/adapters/ephemeral-stream';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { StaticConfig } from '@chat/shared';
+import { StaticConfig } from '@shared/platform';
 import { freePort, startProcess, waitForPort, type ManagedProcess } from '../../../scripts/local/processes';
 import { RedisConnection } from '../../src/adapters/redis-connection';
 

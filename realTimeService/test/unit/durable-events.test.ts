@@ -1,5 +1,5 @@
-import { chatEvent } from '@chat/shared';
-import type { ServerFrame } from '@chat/shared/websocket';
+import { chatEvent } from '@shared/chat/events/chat-event';
+import type { ServerFrame } from '@shared/platform/websocket';
 import { DurableEventFanOut } from '../../src/durable-events';
 import { FakeAudience } from './fakes';
 

@@ -1,4 +1,4 @@
-import type { AuthenticatedUser } from '@chat/shared';
+import type { AuthenticatedUser } from '@shared/platform';
 import type { ConnectionGateway, Post, PostOutcome } from '../../src/adapters/websocket-gateway';
 
 /** Counts and gauges, as Metrics would buffer them. */

@@ -1,4 +1,4 @@
-import { serverFrame } from '@chat/shared/websocket';
+import { serverFrame } from '@shared/platform/websocket';
 import { FanOut } from '../../src/fan-out';
 import { FakeAudience, FakeGateway, FakeMetrics } from './fakes';
 

@@ -1,4 +1,4 @@
-import { AppError } from '@chat/shared';
+import { AppError } from '@shared/platform';
 import { answerUnroutedFrame } from '../../src/unrouted-frames';
 
 describe('answerUnroutedFrame ($default)', () => {

@@ -30,7 +30,7 @@ describe('the ops catalog matches the services', () => {
   });
 
   it('lists every custom metric the code publishes (so the dashboard, alarms and docs cover it)', () => {
-    const files = [...present.map((s) => path.join(ROOT, s, 'src')), path.join(ROOT, 'shared/src')].filter(fs.existsSync).flatMap(sourceFiles);
+    const files = [...present.map((s) => path.join(ROOT, s, 'src')), path.join(ROOT, 'shared/platform/src'), path.join(ROOT, 'shared/chat/src')].filter(fs.existsSync).flatMap(sourceFiles);
     const published = new Set(files.flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/metrics\.(?:count|gauge|timing)\('(\w+)'/g)].map((m) => m[1])));
     expect([...published].filter((m) => ![...CUSTOM_METRICS, ...PROBLEM_METRICS].includes(m as never))).toEqual([]);
   });

@@ -13,7 +13,7 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import { type LocalCognito, startLocalCognito } from '../../index';
+import { type LocalCognito, startLocalCognito } from '../..';
 
 jest.setTimeout(60_000);
 

@@ -4,7 +4,7 @@ import { badRequest, conflict, forbidden, fields, logger } from '@shared/platfor
 import { canManageMembers, type Membership, ConcurrentChangeError, type Conversation, type UserProfile } from '@shared/chat';
 import { retryOnConcurrentChange } from './concurrency';
 import { noSuchUsers, requireMember } from './conversation-access';
-import { conversationSummary, directConversationId, directKey, type ConversationView, type ConversationViews } from './conversation-view';
+import { ConversationViewSchema, conversationSummary, directConversationId, directKey, type ConversationView, type ConversationViews } from './conversation-view';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { EventNotifier } from './event-notifier';
 import type { ConversationStore, MemberDirectory, UserDirectory } from './ports';
@@ -19,10 +19,15 @@ export interface ConversationDeps {
   newId?: () => string;
 }
 
+/** A page of a list and the cursor for the next one (null at the end). */
+export const pageOf = <T extends v.GenericSchema>(item: T) => v.strictObject({ items: v.array(item), nextCursor: v.nullable(v.string()) });
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** What getConversations answers. */
+export const ConversationPageSchema = pageOf(ConversationViewSchema);
 
 /** getConversations' sort position: lastActivityAt (newest first), then conversationId. */
 const ListPosition = v.strictObject({ t: v.pipe(v.string(), v.isoTimestamp()), c: fields.id });

@@ -1,4 +1,5 @@
-import { canManageMembers, type MemberRole, type Membership, type Actor } from '@shared/chat';
+import * as v from 'valibot';
+import { canManageMembers, MemberRoleSchema, type MemberRole, type Membership, type Actor } from '@shared/chat';
 import { conflict, forbidden, logger, notFound } from '@shared/platform';
 import { retryOnConcurrentChange } from './concurrency';
 import { noSuchUsers, requireMember } from './conversation-access';
@@ -16,14 +17,17 @@ export interface MemberDeps {
   maxGroupMembers?: number;
 }
 
-export interface MemberView {
-  conversationId: string;
-  userId: string;
-  fullName: string;
-  role: MemberRole;
-  joinedAt: string;
-  lastReadSeq: number;
-}
+/** A member as getMembers and addMember answer. */
+export const MemberViewSchema = v.strictObject({
+  conversationId: v.string(),
+  userId: v.string(),
+  fullName: v.string(),
+  role: MemberRoleSchema,
+  joinedAt: v.pipe(v.string(), v.isoTimestamp()),
+  lastReadSeq: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+export type MemberView = v.InferOutput<typeof MemberViewSchema>;
+export const MemberListSchema = v.strictObject({ items: v.array(MemberViewSchema) });
 
 const RANK: Record<MemberRole, number> = { member: 0, admin: 1, owner: 2 };
 
@@ -50,7 +54,7 @@ export class MemberUseCases {
     this.maxGroupMembers = deps.maxGroupMembers ?? LIMITS.groupMembers;
   }
 
-  async list(callerId: string, conversationId: string): Promise<{ items: MemberView[] }> {
+  async list(callerId: string, conversationId: string): Promise<v.InferOutput<typeof MemberListSchema>> {
     await requireMember(this.deps.conversations, this.deps.members, conversationId, callerId);
     const members = await this.deps.members.listMembers(conversationId);
     const profiles = await this.deps.users.getMany(members.map((m) => m.userId));

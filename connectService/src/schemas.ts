@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { fields, hasControlCharacters } from '@shared/platform';
+import { MemberRoleSchema } from '@shared/chat';
 import { LIMITS } from './limits';
 
 /** One line of visible text: trimmed, bounded, no control characters (not even newlines). */
@@ -20,8 +21,6 @@ const text = (max: number) =>
     v.maxLength(max, `must be at most ${max} characters`),
     v.check((value) => !hasControlCharacters(value), 'must not contain control characters'),
   );
-
-const memberRole = v.picklist(['member', 'admin', 'owner']);
 
 export const ConversationPath = v.strictObject({ conversationId: fields.id });
 export const MemberPath = v.strictObject({ conversationId: fields.id, userId: fields.id });
@@ -46,7 +45,7 @@ export const UpdateConversationBody = v.pipe(
   v.check((body) => body.name !== undefined || body.description !== undefined, 'name or description is required'),
 );
 
-export const AddMemberBody = v.strictObject({ userId: fields.id, role: v.optional(memberRole, 'member') });
+export const AddMemberBody = v.strictObject({ userId: fields.id, role: v.optional(MemberRoleSchema, 'member') });
 
 export const DirectConversationBody = v.strictObject({ userId: fields.id });
 

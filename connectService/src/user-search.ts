@@ -2,14 +2,13 @@ import * as v from 'valibot';
 import { badRequest, fields } from '@shared/platform';
 import { normaliseForSearch, type SearchHit, type SearchPosition, type UserSearchField } from '@shared/chat';
 import { decodeCursor, encodeCursor } from './cursor';
-import type { Page } from './conversations';
+import { pageOf, type Page } from './conversations';
 import type { UserSearchIndex } from './ports';
 
-export interface FoundUser {
-  userId: string;
-  fullName: string;
-  email: string;
-}
+/** A user as search lists them. */
+export const FoundUserSchema = v.strictObject({ userId: v.string(), fullName: v.string(), email: v.string() });
+export type FoundUser = v.InferOutput<typeof FoundUserSchema>;
+export const UserPageSchema = pageOf(FoundUserSchema);
 
 /** A stream's place in the cursor: null = not started, 'end' = exhausted, else after [sort, userId]. */
 const SearchText = v.pipe(v.string(), v.minLength(1), v.maxLength(400));

@@ -1,12 +1,9 @@
 import { logger } from '@shared/platform';
-import { type ChatEvent, type DurableEventType } from '@shared/chat/events/chat-event';
+import { DURABLE_EVENTS, type ChatEvent } from '@shared/chat';
 import { serverFrame } from '@shared/platform/websocket';
 import type { Audience } from './audience';
 import { countDynamoRequests } from './adapters/dynamo-request-count';
 import type { FanOut } from './fan-out';
-
-/** Events that change who belongs where: the cached member and conversation lists go stale with them. */
-const MEMBERSHIP_CHANGES = new Set<DurableEventType>(['conversation.created', 'member.added', 'member.removed', 'conversation.deleted']);
 
 /**
  * snsFanoutHandler's use case: one durable event from `chat-message-topic` to every connection of
@@ -22,7 +19,8 @@ export class DurableEventFanOut {
   async deliver(event: ChatEvent): Promise<void> {
     const started = Date.now();
     const { result: report, dynamoRequests } = await countDynamoRequests(async () => {
-      const membershipChanged = MEMBERSHIP_CHANGES.has(event.type);
+      // Events that change who belongs where: the cached member and conversation lists go stale with them.
+      const membershipChanged = DURABLE_EVENTS[event.type].membershipChange;
       // Forget first, so this event's own audience is read fresh.
       if (membershipChanged) await this.audience.forgetMembers(event.conversationId);
       const recipients = event.recipientIds ?? (await this.audience.membersOf(event.conversationId));

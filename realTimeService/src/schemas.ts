@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { fields } from '@shared/platform';
-import { type DurableEventType } from '@shared/chat/events/chat-event';
+import { DURABLE_EVENT_TYPES } from '@shared/chat';
 import { SendMessageInput } from '@shared/chat/messages';
 
 /** The actions a client may send; anything else reaches `$default`, which names these. */
@@ -17,17 +17,14 @@ export const TypingFrame = v.strictObject({
 
 export const PingFrame = v.strictObject({ action: v.literal('ping') });
 
-export const DURABLE_EVENT_TYPES = [
-  'message.created',
-  'message.edited',
-  'message.deleted',
-  'message.read',
-  'conversation.created',
-  'conversation.updated',
-  'conversation.deleted',
-  'member.added',
-  'member.removed',
-] as const satisfies readonly DurableEventType[];
+/** The frames realTimeService sends besides durable events: what each carries, and to whom (the WebSocket document says this). */
+export const SERVER_FRAMES = {
+  typing: '{conversationId, userId, isTyping}, to the other members (never the typist); `isTyping: true` lapses into false after 5 s',
+  presence: '{userId, status: online|offline, at}, to everyone who shares a conversation with the user',
+  ack: "{clientMessageId, messageId, seq, conversationId}, to the sender's connection, answering its `message` frame",
+  pong: '{}, answering `ping`',
+  error: '{code, message, field?, requestId, action?, clientMessageId?}, to the connection whose frame failed',
+} as const;
 
 /** A ChatEvent as it arrives from `chat-message-topic` (see shared/chat/src/events/chat-event.ts). */
 export const ChatEventMessage = v.object({

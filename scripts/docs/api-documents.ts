@@ -2,80 +2,71 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { toJsonSchema, toJsonSchemaDefs } from '@valibot/to-json-schema';
 import YAML from 'yaml';
-import { DEFAULT_MAX_BODY_BYTES, type RouteHandler, type Schema } from '@shared/platform';
+import { DEFAULT_MAX_BODY_BYTES, type Answer, type RouteHandler, type Schema } from '@shared/platform';
+import { DURABLE_EVENTS, LastMessagePreviewSchema, UserProfileSchema } from '@shared/chat';
+import { MessageSchema } from '@shared/chat/messages';
+import { ConversationViewSchema } from '../../connectService/src/conversation-view';
+import { MemberViewSchema } from '../../connectService/src/members';
+import { FoundUserSchema } from '../../connectService/src/user-search';
 import { loadService } from '../local/serverless-yml';
-import * as shape from './response-shapes';
 
 /*
  * The API documents, made from the code so they cannot drift from it: for each HTTP service an
  * OpenAPI 3.1 document (routes and auth from its serverless.yml, every input from the valibot
- * schema its handler enforces), and an AsyncAPI 3.1 document for realTimeService's WebSocket
- * (client frames from their schemas, server events from the event types the code sends).
- * What the code cannot say (summaries, success statuses) is written once below.
+ * schema its handler enforces, every answer from the schema beside the use case that builds it,
+ * named in its handler's spec), and an AsyncAPI 3.1 document for realTimeService's WebSocket
+ * (client frames from their schemas, server events from the durable event list in shared/chat and
+ * realTimeService's own frames). What only the documents need (a service's words and local port)
+ * is written once below.
  */
 
 const ROOT = path.resolve(__dirname, '../..');
 export const API_DOCS_DIR = path.join(ROOT, 'docs/api');
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-export interface Answer {
-  description: string;
-  /** The JSON body; none for 204 and the like. */
-  shape?: Schema<unknown>;
-}
-
-interface Operation {
-  summary: string;
-  /** Success statuses and what each carries. */
-  responses: Record<number, Answer>;
-}
-
-const answer = (description: string, body?: Schema<unknown>): Answer => ({ description, shape: body });
-
-const HTTP_SERVICES: Record<string, { description: string; localPort: number; operations: Record<string, Operation> }> = {
+/** What the code cannot say about a service. Each route's summary and answers are in its handler's spec. */
+const HTTP_SERVICES: Record<string, { description: string; localPort: number }> = {
   authService: {
     description: 'Sign-up, confirmation, sign-in and sign-out on a Cognito user pool. The four sign-up/sign-in routes are public.',
     localPort: 4001,
-    operations: {
-      signUp: { summary: 'Create an account (unconfirmed until confirmSignUp)', responses: { 201: answer('Created, unconfirmed', shape.SignedUp) } },
-      confirmSignUp: { summary: 'Confirm an account with the emailed code', responses: { 200: answer('Confirmed', shape.Confirmed) } },
-      resendConfirmationCode: { summary: 'Send the confirmation code again', responses: { 200: answer('Sent (also for an unknown email, so the answer does not tell who has an account)', shape.CodeSent) } },
-      signIn: { summary: 'Sign in with email and password', responses: { 200: answer('Tokens and the profile', shape.SignedIn) } },
-      signOut: { summary: "Sign out everywhere: the caller's earlier tokens are refused by every service", responses: { 204: answer('Signed out') } },
-    },
   },
-  connectService: {
-    description: 'Conversations, members, direct conversations and user search.',
-    localPort: 4002,
-    operations: {
-      createConversation: { summary: 'Create a group; the caller is its owner', responses: { 201: answer('The conversation, as the caller sees it', shape.Conversation) } },
-      getConversations: { summary: "The caller's conversations, most recent activity first, with last-message preview and unread count", responses: { 200: answer('A page; nextCursor is null at the end', shape.ConversationPage) } },
-      getConversation: { summary: 'One conversation the caller belongs to', responses: { 200: answer('The conversation', shape.Conversation) } },
-      updateConversation: { summary: 'Rename a group or change its description (owners and admins)', responses: { 200: answer('The conversation', shape.Conversation) } },
-      deleteConversation: { summary: 'Delete a group (owners)', responses: { 204: answer('Deleted') } },
-      getMembers: { summary: 'The members of a conversation', responses: { 200: answer('Every member, in the order they joined', shape.MemberList) } },
-      addMember: { summary: 'Add a member (owners and admins)', responses: { 201: answer('The member', shape.Member) } },
-      removeMember: { summary: 'Remove a member (owners and admins), or leave (anyone, for themselves)', responses: { 204: answer('Removed') } },
-      searchUsers: { summary: 'Users whose name or email starts with `q`, case-insensitively', responses: { 200: answer('A page; nextCursor is null at the end', shape.UserPage) } },
-      createDirectConversation: {
-        summary: 'The direct conversation with another user: one per pair, whoever asks first',
-        responses: { 201: answer('Created now', shape.Conversation), 200: answer('It existed already', shape.Conversation) },
-      },
-    },
-  },
+  connectService: { description: 'Conversations, members, direct conversations and user search.', localPort: 4002 },
   messageService: {
     description: 'Messages: ordered (per-conversation `seq` 1, 2, 3 … without gaps), idempotent sends, history, edits, deletes and read state.',
     localPort: 4003,
-    operations: {
-      sendMessage: { summary: 'Send a message', responses: { 201: answer('The new message', shape.Message), 200: answer('The first message, when `clientMessageId` repeats an earlier send', shape.Message) } },
-      fetchMessage: { summary: 'History: newest first, or with `after=<seq>` what came after it, oldest first (catch-up)', responses: { 200: answer('A page', shape.MessagePage) } },
-      getMessage: { summary: 'One message', responses: { 200: answer('The message', shape.Message) } },
-      editMessage: { summary: 'Edit a message (its author)', responses: { 200: answer('The edited message', shape.Message) } },
-      updateMessage: { summary: 'Mark the conversation read up to this message', responses: { 200: answer("The caller's read state", shape.ReadState) } },
-      deleteMessage: { summary: 'Delete a message (its author, or an owner/admin): a tombstone stays in history', responses: { 200: answer('The tombstone', shape.Message) } },
-    },
   },
 };
+
+/** The answer shapes the documents name (components.schemas), so each is written once there; each is defined beside the use case that builds it. */
+const NAMED_SHAPES = {
+  UserProfile: UserProfileSchema,
+  LastMessagePreview: LastMessagePreviewSchema,
+  Conversation: ConversationViewSchema,
+  Member: MemberViewSchema,
+  FoundUser: FoundUserSchema,
+  Message: MessageSchema,
+};
+
+interface Operation {
+  name: string;
+  method: string;
+  path: string;
+  spec: RouteHandler['spec'];
+}
+
+/** A service's HTTP operations: routes from its serverless.yml, the rest from the spec each handler carries. */
+async function operationsOf(serviceName: string): Promise<Operation[]> {
+  const service = loadService(path.join(ROOT, serviceName));
+  const out: Operation[] = [];
+  for (const [name, fn] of Object.entries(service.functions)) {
+    const http = fn.events?.map((e) => e.httpApi as { method: string; path: string } | undefined).find(Boolean);
+    if (!http) continue;
+    const modulePath = path.join(service.dir, `${fn.handler.replace(/\.handler$/, '')}.ts`);
+    const { handler } = (await import(modulePath)) as { handler: RouteHandler };
+    out.push({ name, method: http.method, path: http.path, spec: handler.spec });
+  }
+  return out;
+}
 
 const ERROR_SCHEMA = {
   type: 'object',
@@ -117,13 +108,13 @@ function usedShapes(document: unknown): Record<string, unknown> {
 
 /** JSON Schema of an answer, naming the shared shapes as components. */
 function answerSchema(schema: Schema<unknown>): Record<string, unknown> {
-  const json = toJsonSchema(schema as never, { errorMode: 'ignore', definitions: shape.NAMED_SHAPES as never });
+  const json = toJsonSchema(schema as never, { errorMode: 'ignore', definitions: NAMED_SHAPES as never });
   const { $schema: _draft, $defs: _named, ...rest } = asComponentRefs(json);
   return rest;
 }
 
 /** The named shapes (components.schemas), each referring to the others by $ref. */
-const namedShapes = () => asComponentRefs(toJsonSchemaDefs(shape.NAMED_SHAPES, { errorMode: 'ignore' }));
+const namedShapes = () => asComponentRefs(toJsonSchemaDefs(NAMED_SHAPES, { errorMode: 'ignore' }));
 
 /** The converter's `#/$defs/X` references, pointed at the document's components instead. */
 const asComponentRefs = (json: unknown) => JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<string, unknown>;
@@ -139,25 +130,17 @@ function parameters(schema: Schema<unknown> | undefined, where: 'path' | 'query'
 
 async function openApi(serviceName: string): Promise<Record<string, unknown>> {
   const about = HTTP_SERVICES[serviceName]!;
-  const service = loadService(path.join(ROOT, serviceName));
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const [name, fn] of Object.entries(service.functions)) {
-    const http = fn.events?.map((e) => e.httpApi as { method: string; path: string } | undefined).find(Boolean);
-    if (!http) continue;
-    const operation = about.operations[name];
-    if (!operation) throw new Error(`${serviceName}/${name}: add its summary and success responses to scripts/docs/api-documents.ts`);
-    const modulePath = path.join(service.dir, `${fn.handler.replace(/\.handler$/, '')}.ts`);
-    const { handler } = (await import(modulePath)) as { handler: RouteHandler };
-    const spec = handler.spec;
+  for (const { name, method, path: route, spec } of await operationsOf(serviceName)) {
     const responses: Record<string, unknown> = {};
-    for (const [status, { description, shape: body }] of Object.entries(operation.responses)) {
-      responses[status] = body ? { description, content: { 'application/json': { schema: answerSchema(body) } } } : { description };
+    for (const [status, { description, schema }] of Object.entries(spec.answers)) {
+      responses[status] = schema ? { description, content: { 'application/json': { schema: answerSchema(schema) } } } : { description };
     }
     responses.default = { $ref: '#/components/responses/Error' };
-    paths[http.path] ??= {};
-    paths[http.path]![http.method.toLowerCase()] = {
+    paths[route] ??= {};
+    paths[route]![method.toLowerCase()] = {
       operationId: name,
-      summary: operation.summary,
+      summary: spec.summary,
       ...(spec.public ? { security: [] } : {}),
       parameters: [...parameters(spec.path, 'path'), ...parameters(spec.query, 'query'), { $ref: '#/components/parameters/CorrelationId' }],
       ...(spec.body
@@ -208,28 +191,17 @@ async function openApi(serviceName: string): Promise<Record<string, unknown>> {
 }
 
 /** Server → client events: what each carries, and to whom (realTimeService/README.md has more). */
-const SERVER_EVENTS: Record<string, string> = {
-  'message.created': 'A new message (messageId, seq, senderId, content, createdAt, clientMessageId?), to every member',
-  'message.edited': 'An edited message, to every member',
-  'message.deleted': 'A deleted message (messageId, seq, senderId, deletedAt, deletedBy), to every member',
-  'message.read': 'A member read up to a message (userId, messageId, lastReadSeq), to every member',
-  'conversation.created': 'A conversation the user is in was created, to its members',
-  'conversation.updated': 'A conversation was renamed or re-described, to its members',
-  'conversation.deleted': 'A conversation was deleted, to its former members',
-  'member.added': 'A member joined, to the members including the new one',
-  'member.removed': 'A member left or was removed, to the members and the removed one',
-  typing: '{conversationId, userId, isTyping}, to the other members (never the typist); `isTyping: true` lapses into false after 5 s',
-  presence: '{userId, status: online|offline, at}, to everyone who shares a conversation with the user',
-  ack: "{clientMessageId, messageId, seq, conversationId}, to the sender's connection, answering its `message` frame",
-  pong: '{}, answering `ping`',
-  error: "{code, message, field?, requestId, action?, clientMessageId?}, to the connection whose frame failed",
-};
+const serverEvents = (frames: Record<string, string>): Record<string, string> => ({
+  ...Object.fromEntries(Object.entries(DURABLE_EVENTS).map(([type, { description }]) => [type, description])),
+  ...frames,
+});
 
 async function asyncApi(): Promise<Record<string, unknown>> {
-  const { MessageFrame, TypingFrame, PingFrame, SUPPORTED_ACTIONS, DURABLE_EVENT_TYPES } = await import(path.join(ROOT, 'realTimeService/src/schemas.ts'));
+  const { MessageFrame, TypingFrame, PingFrame, SUPPORTED_ACTIONS, SERVER_FRAMES } = await import(path.join(ROOT, 'realTimeService/src/schemas.ts'));
   const frames: Record<string, Schema<unknown>> = { message: MessageFrame, typing: TypingFrame, ping: PingFrame };
-  const missing = [...(SUPPORTED_ACTIONS as readonly string[]), ...(DURABLE_EVENT_TYPES as readonly string[])].filter((name) => !frames[name] && !SERVER_EVENTS[name]);
+  const missing = (SUPPORTED_ACTIONS as readonly string[]).filter((name) => !frames[name]);
   if (missing.length) throw new Error(`document these in scripts/docs/api-documents.ts: ${missing.join(', ')}`);
+  const SERVER_EVENTS = serverEvents(SERVER_FRAMES as Record<string, string>);
 
   const messages: Record<string, unknown> = {};
   for (const action of SUPPORTED_ACTIONS as readonly string[]) {
@@ -288,10 +260,10 @@ async function asyncApi(): Promise<Record<string, unknown>> {
 }
 
 /** What the documents say `operationId` answers with `status` (undefined: not documented). */
-export function documentedAnswer(operationId: string, status: number): Answer | undefined {
-  for (const service of Object.values(HTTP_SERVICES)) {
-    const operation = service.operations[operationId];
-    if (operation) return operation.responses[status];
+export async function documentedAnswer(operationId: string, status: number): Promise<Answer | undefined> {
+  for (const service of Object.keys(HTTP_SERVICES)) {
+    const operation = (await operationsOf(service)).find((o) => o.name === operationId);
+    if (operation) return operation.spec.answers[status];
   }
   throw new Error(`no operation ${operationId} in the API documents`);
 }

@@ -9,26 +9,7 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AppError, badRequest, conflict, forbidden, logger, unauthorized } from '@shared/platform';
-
-export interface Tokens {
-  accessToken: string;
-  idToken: string;
-  refreshToken?: string;
-  expiresIn: number;
-  tokenType: string;
-}
-
-/** The identity provider as the auth use cases see it. */
-export interface IdentityProvider {
-  signUp(email: string, password: string, fullName: string): Promise<{ userId: string }>;
-  confirmSignUp(email: string, code: string): Promise<void>;
-  resendConfirmationCode(email: string): Promise<void>;
-  signIn(email: string, password: string): Promise<Tokens>;
-  /** The account's id (Cognito `sub`) and profile attributes. */
-  lookup(email: string): Promise<{ userId: string; email: string; fullName: string }>;
-  /** Invalidates the user's refresh tokens (sessions) at the identity provider. */
-  globalSignOut(accessToken: string | undefined, email: string | undefined): Promise<void>;
-}
+import type { IdentityProvider, Tokens } from '../auth';
 
 /** Cognito user pool adapter; turns Cognito's exceptions into the contract's client errors. */
 export class CognitoIdentity implements IdentityProvider {

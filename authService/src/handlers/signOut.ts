@@ -1,7 +1,10 @@
-import { noContent } from '@shared/platform';
+import { answer, noContent } from '@shared/platform';
 import { auth, route } from '../app';
 
-export const handler = route({}, async ({ user, ctx }) => {
-  await auth.signOut(user, ctx.token);
-  return noContent();
-});
+export const handler = route(
+  { summary: "Sign out everywhere: the caller's earlier tokens are refused by every service", answers: { 204: answer('Signed out') } },
+  async ({ user, ctx }) => {
+    await auth.signOut(user, ctx.token);
+    return noContent();
+  },
+);

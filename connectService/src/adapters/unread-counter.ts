@@ -1,9 +1,6 @@
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { LAST_MESSAGE, messageSortKey } from '@shared/chat/adapters';
 import type { UnreadCount, UnreadCounter } from '../ports';
-
-/** Message items' sort key in `Messages` (layout owned by messageService): MSG#<seq, 12 digits>. */
-export const messageSortKey = (seq: number) => `MSG#${String(seq).padStart(12, '0')}`;
-const LAST_MESSAGE_KEY = messageSortKey(999_999_999_999);
 
 /**
  * Unread counts from the `Messages` table: one Query on the conversation's partition over the
@@ -37,7 +34,7 @@ export class MessagesUnreadCounter implements UnreadCounter {
           ExpressionAttributeValues: {
             ':c': conversationId,
             ':from': messageSortKey(afterSeq + 1),
-            ':to': LAST_MESSAGE_KEY,
+            ':to': LAST_MESSAGE,
             ':reader': readerId,
             ':true': true,
           },

@@ -1,5 +1,13 @@
-import { ok } from '@shared/platform';
+import { answer, ok } from '@shared/platform';
 import { conversations, route } from '../app';
+import { ConversationViewSchema } from '../conversation-view';
 import { ConversationPath } from '../schemas';
 
-export const handler = route({ path: ConversationPath }, async ({ path, user }) => ok(await conversations.get(user.userId, path.conversationId)));
+export const handler = route(
+  {
+    path: ConversationPath,
+    summary: 'One conversation the caller belongs to',
+    answers: { 200: answer('The conversation', ConversationViewSchema) },
+  },
+  async ({ path, user }) => ok(await conversations.get(user.userId, path.conversationId)),
+);

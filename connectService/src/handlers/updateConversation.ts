@@ -1,7 +1,15 @@
-import { ok } from '@shared/platform';
+import { answer, ok } from '@shared/platform';
 import { conversations, route } from '../app';
+import { ConversationViewSchema } from '../conversation-view';
 import { ConversationPath, UpdateConversationBody } from '../schemas';
 
-export const handler = route({ path: ConversationPath, body: UpdateConversationBody }, async ({ path, body, user, ctx }) =>
-  ok(await conversations.update(user.userId, path.conversationId, body, ctx.correlationId)),
+export const handler = route(
+  {
+    path: ConversationPath,
+    body: UpdateConversationBody,
+    summary: 'Rename a group or change its description (owners and admins)',
+    answers: { 200: answer('The conversation', ConversationViewSchema) },
+  },
+  async ({ path, body, user, ctx }) =>
+    ok(await conversations.update(user.userId, path.conversationId, body, ctx.correlationId)),
 );

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { MessagesUnreadCounter, messageSortKey } from '../../src/adapters/unread-counter';
+import { messageSortKey } from '@shared/chat/adapters';
+import { MessagesUnreadCounter } from '../../src/adapters/unread-counter';
 
 /** A Messages partition as DynamoDB would page it: Limit items evaluated per page, then filtered. */
 function fakeDb(messages: { seq: number; senderId: string; deleted?: boolean }[]) {

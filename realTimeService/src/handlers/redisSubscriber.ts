@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { logger } from '@shared/platform';
+import { invoke } from '@shared/platform';
+import { runtime } from '../app/core';
 import { subscriber } from '../app/delivery';
 
 /**
@@ -11,7 +12,7 @@ import { subscriber } from '../app/delivery';
 const STOP_BEFORE_TIMEOUT_MS = 10_000;
 
 export const handler = async (_event: unknown, context: Context) =>
-  logger.withContext({ requestId: context.awsRequestId, correlationId: context.awsRequestId }, () =>
+  invoke({ trigger: 'schedule', requestId: context.awsRequestId, correlationId: context.awsRequestId }, { flush: () => runtime.metrics.flush() }, () =>
     subscriber.run({
       keepRunning: () => context.getRemainingTimeInMillis() > STOP_BEFORE_TIMEOUT_MS,
       consumer: `lambda-${context.awsRequestId}`,

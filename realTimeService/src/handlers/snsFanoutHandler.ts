@@ -1,6 +1,6 @@
 import type { Context, SNSEvent } from 'aws-lambda';
-import { logger, validate } from '@shared/platform';
-import { type ChatEvent } from '@shared/chat/events/chat-event';
+import { invoke, logger, validate } from '@shared/platform';
+import type { ChatEvent } from '@shared/chat';
 import { runtime } from '../app/core';
 import { durableEvents } from '../app/delivery';
 import { ChatEventMessage } from '../schemas';
@@ -12,16 +12,16 @@ import { ChatEventMessage } from '../schemas';
  */
 export const handler = async (event: SNSEvent, context: Context): Promise<void> => {
   for (const record of event.Records) {
-    await logger.withContext({ requestId: context.awsRequestId, snsMessageId: record.Sns.MessageId }, async () => {
-      const chatEvent = readEvent(record.Sns.Message);
-      if (!chatEvent) return;
-      logger.appendKeys({ correlationId: chatEvent.correlationId, eventId: chatEvent.eventId, eventType: chatEvent.type, conversationId: chatEvent.conversationId });
-      try {
+    await invoke(
+      { trigger: 'sns', requestId: context.awsRequestId, correlationId: context.awsRequestId, fields: { snsMessageId: record.Sns.MessageId } },
+      { flush: () => runtime.metrics.flush() },
+      async () => {
+        const chatEvent = readEvent(record.Sns.Message);
+        if (!chatEvent) return;
+        logger.appendKeys({ correlationId: chatEvent.correlationId, eventId: chatEvent.eventId, eventType: chatEvent.type, conversationId: chatEvent.conversationId });
         await durableEvents.deliver(chatEvent);
-      } finally {
-        await runtime.metrics.flush();
-      }
-    });
+      },
+    );
   }
 };
 

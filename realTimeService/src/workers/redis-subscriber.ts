@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { logger } from '@shared/platform';
+import { invoke } from '@shared/platform';
+import { runtime } from '../app/core';
 import { subscriber } from '../app/delivery';
 
 /**
@@ -13,12 +14,11 @@ const stop = () => {
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 
-void logger
-  .withContext({ correlationId: `worker-${process.pid}` }, () => subscriber.run({ keepRunning: () => !stopping, consumer: `worker-${hostname()}-${process.pid}` }))
-  .then(
-    () => process.exit(0),
-    (err) => {
-      logger.error('subscriber.crashed', { error: err });
-      process.exit(1);
-    },
-  );
+const id = `worker-${process.pid}`;
+void invoke({ trigger: 'worker', requestId: id, correlationId: id }, { flush: () => runtime.metrics.flush() }, () =>
+  subscriber.run({ keepRunning: () => !stopping, consumer: `worker-${hostname()}-${process.pid}` }),
+).then(
+  () => process.exit(0),
+  // The core has logged the failure (request.failed); the stack sees the exit code.
+  () => process.exit(1),
+);

@@ -11,3 +11,4 @@ export * from './http/handler';
 export * from './http/responses';
 export * from './aws/clients';
 export * from './runtime';
+export * from './invocation';

@@ -18,10 +18,10 @@ describe('docs/api: documented answers', () => {
 
   async function expectDocumented<T = any>(operationId: string, answer: Promise<HttpAnswer<T>>): Promise<T> {
     const { status, body } = await answer;
-    const documented = documentedAnswer(operationId, status);
+    const documented = await documentedAnswer(operationId, status);
     expect({ operationId, status, documented: Boolean(documented) }).toEqual({ operationId, status, documented: true });
-    if (documented?.shape) {
-      const result = v.safeParse(documented.shape, body);
+    if (documented?.schema) {
+      const result = v.safeParse(documented.schema, body);
       const problems = result.success ? [] : result.issues.map((i) => `${v.getDotPath(i) ?? '(body)'}: ${i.message}`);
       expect({ operationId, status, problems }).toEqual({ operationId, status, problems: [] });
     } else {

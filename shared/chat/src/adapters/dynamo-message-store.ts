@@ -43,7 +43,8 @@ export const MESSAGE_ID_INDEX = 'messageIdIndex';
 const SEQ_DIGITS = 12;
 export const messageSortKey = (seq: number) => `MSG#${String(seq).padStart(SEQ_DIGITS, '0')}`;
 const FIRST_MESSAGE = messageSortKey(1);
-const LAST_MESSAGE = messageSortKey(10 ** SEQ_DIGITS - 1);
+/** The highest message key there can be: the open end of a key range. */
+export const LAST_MESSAGE = messageSortKey(10 ** SEQ_DIGITS - 1);
 export const clientMessageSortKey = (senderId: string, clientMessageId: string) => `CMID#${senderId}#${clientMessageId}`;
 const OUTBOX = 'OUTBOX#';
 

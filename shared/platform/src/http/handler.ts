@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { AppError, badRequest, payloadTooLarge } from '../errors';
-import { logger } from '../observability/logger';
+import { invoke } from '../invocation';
 import type { Metrics } from '../observability/metrics';
 import type { AuthenticatedUser, TokenVerifier } from '../auth/token-verifier';
 import { validate, type Schema } from '../validation';
@@ -12,7 +12,20 @@ export interface HttpDeps {
   metrics: () => Metrics;
 }
 
+/** One success answer of a route, as the API documents describe it and a test holds the live service to. */
+export interface Answer {
+  description: string;
+  /** The JSON body's schema (the one the use case's answer type is derived from); none for 204 and the like. */
+  schema?: Schema<unknown>;
+}
+
+export const answer = (description: string, schema?: Schema<unknown>): Answer => ({ description, schema });
+
 export interface RouteSpec<B, Q, P> {
+  /** One line for the API documents. */
+  summary: string;
+  /** The success statuses it answers with, and what each carries. */
+  answers: Record<number, Answer>;
   /** Public routes skip the bearer token check (only the sign-up/sign-in family). */
   public?: boolean;
   // Input is unknown so schemas with defaults and transforms (e.g. `limit`) fit.
@@ -43,14 +56,13 @@ type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIG
 /** A route's handler carries its spec, so the API documents are generated from the schemas it enforces. */
 export type RouteHandler = Handler & { readonly spec: RouteSpec<unknown, unknown, unknown> };
 
-let coldStart = true;
 /** Largest request body a route accepts unless its spec says otherwise. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * Wraps a use-case call into an HTTP API (payload v2) Lambda handler: log context, correlation id,
- * bearer-token auth, JSON parsing, schema validation, error → status mapping in the contract's
- * error shape, and the metric flush. Handlers only say what they need and which use case to call.
+ * Wraps a use-case call into an HTTP API (payload v2) Lambda handler, inside the invocation core
+ * (log context, correlation id, the metric flush, `request.completed`): bearer-token auth, JSON
+ * parsing, schema validation, and error → status mapping in the contract's error shape. Handlers only say what they need and which use case to call.
  */
 export function httpRoute(deps: HttpDeps) {
   function route<B = undefined, Q = undefined, P = undefined>(
@@ -66,28 +78,21 @@ export function httpRoute(deps: HttpDeps) {
       // The Lambda request id is what operators find in CloudWatch; API Gateway's id is logged beside it.
       const requestId = context.awsRequestId;
       const correlationId = correlationIdFrom(event.headers?.['x-correlation-id'], requestId);
-      const wasCold = coldStart;
-      coldStart = false;
-      return logger.withContext(
-        { requestId, correlationId, apiRequestId: event.requestContext?.requestId, coldStart: wasCold, route: event.routeKey },
+      return invoke(
+        { trigger: 'http', requestId, correlationId, fields: { apiRequestId: event.requestContext?.requestId, route: event.routeKey } },
+        {
+          flush: () => deps.metrics().flush(),
+          describe: (result: APIGatewayProxyStructuredResultV2) => ({ status: result.statusCode }),
+          answerFailure: (err) => errorResponse(err, requestId, correlationId),
+        },
         async () => {
-          const started = Date.now();
-          let result: APIGatewayProxyStructuredResultV2;
-          try {
-            const token = bearerToken(event.headers?.authorization);
-            const user = spec.public ? undefined : await deps.verifier().verify(token);
-            const body = spec.body ? validate(spec.body, parseBody(event, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES), 'body') : (undefined as B);
-            const query = spec.query ? validate(spec.query, event.queryStringParameters ?? {}, 'query') : (undefined as Q);
-            const path = spec.path ? validate(spec.path, event.pathParameters ?? {}, 'path') : (undefined as P);
-            const out = await fn({ body, query, path, user, ctx: { requestId, correlationId, token } });
-            result = respond(out.status, out.body, correlationId, out.headers);
-          } catch (err) {
-            result = errorResponse(err, requestId, correlationId);
-          } finally {
-            await deps.metrics().flush();
-          }
-          logger.info('request.completed', { status: result.statusCode, durationMs: Date.now() - started });
-          return result;
+          const token = bearerToken(event.headers?.authorization);
+          const user = spec.public ? undefined : await deps.verifier().verify(token);
+          const body = spec.body ? validate(spec.body, parseBody(event, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES), 'body') : (undefined as B);
+          const query = spec.query ? validate(spec.query, event.queryStringParameters ?? {}, 'query') : (undefined as Q);
+          const path = spec.path ? validate(spec.path, event.pathParameters ?? {}, 'path') : (undefined as P);
+          const out = await fn({ body, query, path, user, ctx: { requestId, correlationId, token } });
+          return respond(out.status, out.body, correlationId, out.headers);
         },
       );
     };
@@ -121,12 +126,7 @@ function respond(status: number, body: unknown, correlationId: string, headers: 
 }
 
 /** Maps any thrown value to the contract's error shape; only AppErrors reveal their message. */
-export function errorResponse(err: unknown, requestId: string, correlationId: string): APIGatewayProxyStructuredResultV2 {
-  if (err instanceof AppError) {
-    if (err.status >= 500) logger.error('request.failed', { error: err });
-    else logger.info('request.rejected', { status: err.status, code: err.code, reason: err.message });
-    return respond(err.status, { error: { code: err.code, message: err.message, field: err.field, requestId } }, correlationId);
-  }
-  logger.error('request.failed', { error: err });
+function errorResponse(err: unknown, requestId: string, correlationId: string): APIGatewayProxyStructuredResultV2 {
+  if (err instanceof AppError) return respond(err.status, { error: { code: err.code, message: err.message, field: err.field, requestId } }, correlationId);
   return respond(500, { error: { code: 'INTERNAL', message: 'Internal error', requestId } }, correlationId);
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { AppError, badRequest, payloadTooLarge } from '../errors';
-import { logger } from '../observability/logger';
+import { invoke } from '../invocation';
 import type { Metrics } from '../observability/metrics';
 import type { AuthenticatedUser } from '../auth/token-verifier';
 import { validate, type Schema } from '../validation';
@@ -67,12 +67,11 @@ export interface LifecycleInput {
 type Handler = (event: WebSocketEvent, context: Context) => Promise<WebSocketResult>;
 
 const DEFAULT_MAX_FRAME = 32 * 1024;
-let coldStart = true;
 
 /**
- * Wraps use-case calls into API Gateway WebSocket handlers, the way `httpRoute` does for HTTP:
- * log context (connectionId, userId, correlationId), frame parsing and schema validation, the
- * connection's user, error → `error` frame, and the metric flush.
+ * Wraps use-case calls into API Gateway WebSocket handlers inside the invocation core, the way
+ * `httpRoute` does for HTTP: frame parsing and schema validation, the connection's user, and
+ * error → `error` frame.
  *
  * A frame route answers the sender by returning a frame: it becomes the route response (the
  * routes are declared with `routeResponseSelectionExpression: $default`), so replying costs no
@@ -85,53 +84,50 @@ export function websocketRoutes(deps: WebSocketDeps) {
   function route<F = string>(spec: FrameSpec<F> & { anonymous: true }, fn: (input: FrameInput<F, false>) => Promise<ServerFrame | void>): Handler;
   function route<F = string>(spec: FrameSpec<F>, fn: (input: FrameInput<F, true>) => Promise<ServerFrame | void>): Handler;
   function route<F>(spec: FrameSpec<F>, fn: (input: FrameInput<F, boolean>) => Promise<ServerFrame | void>): Handler {
-    return (event, context) =>
-      invocation(event, context, async (ctx) => {
-        let parsed: unknown;
-        try {
+    return (event, context) => {
+      let parsed: unknown;
+      return invocation(event, context, {
+        answerFailure: (err, ctx) => reply(errorFrame(err, ctx.requestId, ctx.correlationId, echoOf(parsed))),
+        work: async (ctx) => {
           const raw = frameText(event, spec.maxFrameBytes ?? DEFAULT_MAX_FRAME);
           parsed = spec.frame ? parseJson(raw) : raw;
           const frame = spec.frame ? validate(spec.frame, parsed, 'frame') : (raw as F);
           const user = spec.anonymous ? undefined : await deps.identify(ctx.connectionId);
           const answer = await fn({ frame, raw, user, ctx });
           return answer ? reply(answer) : { statusCode: 200 };
-        } catch (err) {
-          logFailure(err);
-          return reply(errorFrame(err, ctx.requestId, ctx.correlationId, echoOf(parsed)));
-        }
+        },
       });
+    };
   }
 
   /** `$connect` / `$disconnect`: no frame; a thrown AppError becomes its status (401 refuses the connection). */
   function lifecycle(fn: (input: LifecycleInput) => Promise<void>): Handler {
     return (event, context) =>
-      invocation(event, context, async (ctx) => {
-        try {
+      invocation(event, context, {
+        answerFailure: (err) => ({ statusCode: err instanceof AppError ? err.status : 500 }),
+        work: async (ctx) => {
           await fn({ query: event.queryStringParameters ?? {}, ctx });
           return { statusCode: 200 };
-        } catch (err) {
-          logFailure(err);
-          return { statusCode: err instanceof AppError ? err.status : 500 };
-        }
+        },
       });
   }
 
-  async function invocation(event: WebSocketEvent, context: Context, fn: (ctx: WebSocketContext) => Promise<WebSocketResult>): Promise<WebSocketResult> {
+  function invocation(
+    event: WebSocketEvent,
+    context: Context,
+    handling: { work: (ctx: WebSocketContext) => Promise<WebSocketResult>; answerFailure: (err: unknown, ctx: WebSocketContext) => WebSocketResult },
+  ): Promise<WebSocketResult> {
     const { connectionId, routeKey, requestId: apiRequestId } = event.requestContext;
     const ctx: WebSocketContext = { connectionId, routeKey, requestId: context.awsRequestId, correlationId: context.awsRequestId };
-    const wasCold = coldStart;
-    coldStart = false;
-    return logger.withContext({ requestId: ctx.requestId, correlationId: ctx.correlationId, apiRequestId, connectionId, route: routeKey, coldStart: wasCold }, async () => {
-      const started = Date.now();
-      let result: WebSocketResult = { statusCode: 500 };
-      try {
-        result = await fn(ctx);
-      } finally {
-        await deps.metrics().flush();
-        logger.info('request.completed', { status: result.statusCode, durationMs: Date.now() - started });
-      }
-      return result;
-    });
+    return invoke(
+      { trigger: 'websocket', requestId: ctx.requestId, correlationId: ctx.correlationId, fields: { apiRequestId, connectionId, route: routeKey } },
+      {
+        flush: () => deps.metrics().flush(),
+        describe: (result: WebSocketResult) => ({ status: result.statusCode }),
+        answerFailure: (err) => handling.answerFailure(err, ctx),
+      },
+      () => handling.work(ctx),
+    );
   }
 
   return { route, lifecycle };
@@ -154,11 +150,6 @@ function parseJson(raw: string): unknown {
 
 function reply(frame: ServerFrame): WebSocketResult {
   return { statusCode: 200, body: JSON.stringify(frame) };
-}
-
-function logFailure(err: unknown): void {
-  if (err instanceof AppError && err.status < 500) logger.info('request.rejected', { status: err.status, code: err.code, reason: err.message });
-  else logger.error('request.failed', { error: err });
 }
 
 const ECHO = /^[A-Za-z0-9_.:@-]{1,128}$/;

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as v from 'valibot';
 import { badRequest, forbidden, unauthorized } from '../../src/errors';
-import { httpRoute } from '../../src/http/handler';
+import { answer, httpRoute } from '../../src/http/handler';
 import { Metrics } from '../../src/observability/metrics';
 import { ok } from '../../src/http/responses';
 import { type TokenVerifier } from '../../src/auth/token-verifier';
@@ -23,7 +23,8 @@ function event(overrides: Partial<APIGatewayProxyEventV2> & { headers?: Record<s
 const body = (result: { body?: string }) => JSON.parse(result.body ?? 'null');
 
 describe('httpRoute', () => {
-  const echo = route({ body: v.strictObject({ name: v.pipe(v.string(), v.maxLength(5)) }) }, async ({ body, user }) => ok({ name: body.name, userId: user.userId }));
+  const doc = { summary: 'test route', answers: { 200: answer('ok') } };
+  const echo = route({ ...doc, body: v.strictObject({ name: v.pipe(v.string(), v.maxLength(5)) }) }, async ({ body, user }) => ok({ name: body.name, userId: user.userId }));
 
   beforeEach(() => process.stdout.write === process.stdout.write && jest.spyOn(process.stdout, 'write').mockImplementation(() => true));
   afterEach(() => jest.restoreAllMocks());
@@ -58,7 +59,7 @@ describe('httpRoute', () => {
   });
 
   it('maps client errors from use cases and hides everything else behind a 500', async () => {
-    const failing = (err: unknown) => route({}, async () => {
+    const failing = (err: unknown) => route(doc, async () => {
       throw err;
     });
     expect((await failing(forbidden('nope'))(event(), context)).statusCode).toBe(403);
@@ -69,7 +70,7 @@ describe('httpRoute', () => {
   });
 
   it('lets public routes through without a token', async () => {
-    const open = route({ public: true }, async ({ user }) => ok({ user: user ?? null }));
+    const open = route({ ...doc, public: true }, async ({ user }) => ok({ user: user ?? null }));
     expect(body(await open(event({ headers: {} }), context))).toEqual({ user: null });
   });
 });

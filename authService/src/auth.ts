@@ -1,42 +1,13 @@
 import * as v from 'valibot';
 import { logger, unauthorized, type AuthenticatedUser, type RevocationStore } from '@shared/platform';
 import { UserProfileSchema, type UserProfile } from '@shared/chat';
+import { TokensSchema, type IdentityProvider, type Tokens, type UserProfiles } from './ports';
 
 /* What the auth routes answer: the schemas the API documents show and the live answers are held to. */
-const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 export const SignedUpSchema = v.strictObject({ userId: v.string(), email: v.string(), confirmed: v.literal(false) });
 export const ConfirmedSchema = v.strictObject({ email: v.string(), confirmed: v.literal(true) });
 export const CodeSentSchema = v.strictObject({ email: v.string(), sent: v.literal(true) });
-export const TokensSchema = v.strictObject({
-  accessToken: v.string(),
-  idToken: v.string(),
-  refreshToken: v.optional(v.string()),
-  expiresIn: v.pipe(count, v.description('seconds until the access and id tokens expire')),
-  tokenType: v.string(),
-});
-export type Tokens = v.InferOutput<typeof TokensSchema>;
 export const SignedInSchema = v.strictObject({ ...TokensSchema.entries, refreshToken: v.string(), user: v.optional(UserProfileSchema) });
-
-/** The identity provider (Cognito) as the auth use cases need it. */
-export interface IdentityProvider {
-  signUp(email: string, password: string, fullName: string): Promise<{ userId: string }>;
-  confirmSignUp(email: string, code: string): Promise<void>;
-  resendConfirmationCode(email: string): Promise<void>;
-  signIn(email: string, password: string): Promise<Tokens>;
-  /** The account's id (Cognito `sub`) and profile attributes. */
-  lookup(email: string): Promise<{ userId: string; email: string; fullName: string }>;
-  /** Invalidates the user's refresh tokens (sessions) at the identity provider. */
-  globalSignOut(accessToken: string | undefined, email: string | undefined): Promise<void>;
-}
-
-/** Where profiles are kept (the `Users` table). */
-export interface UserProfiles {
-  /** Creates the profile unless one exists (sign-up can be retried after a partial failure). */
-  createIfAbsent(profile: UserProfile): Promise<void>;
-  /** Marks the account confirmed, which makes it findable by search. */
-  markConfirmed(userId: string, fullName: string, email: string, now: string): Promise<void>;
-  get(userId: string): Promise<UserProfile | undefined>;
-}
 
 export interface SignUpInput {
   email: string;

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { hasControlCharacters } from '@shared/platform';
-import { passwordPolicy } from './adapters/cognito-identity';
+import { passwordPolicy } from './password-policy';
 
 const INVALID_EMAIL = 'must be a valid email address';
 /** RFC 5322's characters (so o'brien@… signs up), plus what a deliverable address has: a dotted domain, no empty labels. */

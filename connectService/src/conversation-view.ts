@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as v from 'valibot';
+import { mapLimited } from '@shared/platform';
 import { CONVERSATION_TYPES, LastMessagePreviewSchema, MemberRoleSchema, visiblePreview, type Conversation, type Membership, type UserProfile } from '@shared/chat';
 import type { UnreadCounter, UserDirectory } from './ports';
 
@@ -77,7 +78,7 @@ export class ConversationViews {
       .map((r) => otherParticipant(r.conversation, readerId))
       .filter((id) => !knownProfiles.has(id));
     const profiles = others.length ? new Map([...knownProfiles, ...(await this.users.getMany(others))]) : knownProfiles;
-    const counts = await mapBounded(rows, this.concurrency, ({ conversation, membership }) =>
+    const counts = await mapLimited(rows, this.concurrency, ({ conversation, membership }) =>
       // Nothing after what the reader has read: no query.
       conversation.lastSeq <= membership.lastReadSeq
         ? Promise.resolve({ count: 0, capped: false })
@@ -112,17 +113,4 @@ export class ConversationViews {
 function otherParticipant(c: Conversation, readerId: string): string {
   const [a, b] = directPair(c);
   return a === readerId ? b! : a!;
-}
-
-async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -1,20 +1,50 @@
-import type { ConversationsTable, MembersTable, UsersTable } from '@shared/chat/adapters';
+import type { Actor, Conversation, Membership, SearchHit, SearchPosition, UserProfile, UserSearchField } from '@shared/chat';
 
 /*
- * What the use cases need from storage, as narrow views of the shared table adapters, so unit tests
- * can hand in in-memory fakes and the use cases read without knowing DynamoDB.
+ * What connectService's use cases need from storage, as interfaces they own. The DynamoDB adapters
+ * (ConversationsTable, MembersTable, UsersTable from shared/chat, and ./adapters) implement them and
+ * are built in the composition root (app.ts); unit tests hand in the fakes of test/unit/fakes.ts.
+ *
+ * Every write is conditioned on what the caller read and fails with ConcurrentChangeError when it
+ * no longer holds, so use cases read, decide and write "if still as I saw it" (see concurrency.ts).
  */
 
-export type ConversationStore = Pick<
-  ConversationsTable,
-  'get' | 'getMany' | 'create' | 'addMember' | 'removeMember' | 'updateDetails' | 'delete'
->;
+/** Conversations with their membership rows, written together. */
+export interface ConversationStore {
+  get(conversationId: string): Promise<Conversation | undefined>;
+  /** Conversations by id; missing ids are absent from the map. */
+  getMany(conversationIds: readonly string[]): Promise<Map<string, Conversation>>;
+  /** Creates the conversation with its first members (ConcurrentChangeError if the id is taken). */
+  create(conversation: Omit<Conversation, 'lastSeq' | 'lastMessage'>, members: readonly Membership[]): Promise<void>;
+  /** Adds a member while the conversation exists, has room and `actor` still holds their role. */
+  addMember(member: Membership, actor: Actor, maxMembers: number): Promise<void>;
+  /**
+   * Removes `member` (who still has the role read), checking `actor` when someone else removes them,
+   * promoting `promote` to owner, and checking `otherOwner` is still an owner.
+   */
+  removeMember(conversationId: string, member: Actor, guards: { actor?: Actor; promote?: Actor; otherOwner?: string }): Promise<void>;
+  /** Renames or re-describes; `actor` must still hold their role. An empty description removes it. */
+  updateDetails(conversationId: string, changes: { name?: string; description?: string }, updatedAt: string, actor: Actor): Promise<void>;
+  /** Deletes the conversation and every membership, while nobody joined and `actor` keeps their role. */
+  delete(conversationId: string, actor: Actor, memberIds: readonly string[]): Promise<void>;
+}
 
-export type MemberDirectory = Pick<MembersTable, 'get' | 'listMembers' | 'listUserConversations'>;
+/** Memberships, read strongly consistent so a removed member loses access at once. */
+export interface MemberDirectory {
+  get(conversationId: string, userId: string): Promise<Membership | undefined>;
+  listMembers(conversationId: string): Promise<Membership[]>;
+  listUserConversations(userId: string): Promise<Membership[]>;
+}
 
-export type UserDirectory = Pick<UsersTable, 'getMany'>;
+export interface UserDirectory {
+  /** Profiles by id; unknown ids are absent from the map. */
+  getMany(userIds: readonly string[]): Promise<Map<string, UserProfile>>;
+}
 
-export type UserSearchIndex = Pick<UsersTable, 'searchByPrefix'>;
+export interface UserSearchIndex {
+  /** One page of confirmed users whose name (or email) starts with the normalised `prefix`, in index order, after `after`. */
+  searchByPrefix(field: UserSearchField, prefix: string, options: { after?: SearchPosition; limit: number }): Promise<{ hits: SearchHit[]; more: boolean }>;
+}
 
 export interface UnreadCount {
   count: number;

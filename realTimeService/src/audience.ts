@@ -1,8 +1,12 @@
-import type { MembersTable } from '@shared/chat/adapters';
-import type { ConnectionsTable } from './adapters/connections-table';
-import { cacheKey, type ListCache } from './adapters/list-cache';
-import { bestEffort } from './adapters/redis-connection';
-import { forEachLimited } from './for-each-limited';
+import { forEachLimited, logger } from '@shared/platform';
+import type { ConnectionStore, ListCache, MemberLists } from './ports';
+
+/** The cache's keys, one namespace per kind of list. */
+export const cacheKey = {
+  members: (conversationId: string) => `members:${conversationId}`,
+  conversations: (userId: string) => `conversations:${userId}`,
+  connections: (userId: string) => `connections:${userId}`,
+};
 
 /** Member lists loaded at once when a presence change reaches many conversations. */
 const QUERIES_IN_FLIGHT = 10;
@@ -14,8 +18,8 @@ const QUERIES_IN_FLIGHT = 10;
  */
 export class Audience {
   constructor(
-    private readonly members: Pick<MembersTable, 'listMembers' | 'listUserConversations'>,
-    private readonly connections: Pick<ConnectionsTable, 'connectionsOf'>,
+    private readonly members: MemberLists,
+    private readonly connections: Pick<ConnectionStore, 'connectionsOf'>,
     private readonly cache: ListCache,
   ) {}
 
@@ -82,5 +86,15 @@ export class Audience {
    */
   private async invalidate(keys: string[]): Promise<void> {
     await bestEffort('cache.invalidate', undefined, () => this.cache.invalidate(keys));
+  }
+}
+
+/** Runs a cache operation that is only an accelerator: on failure it is logged and `fallback` returned. */
+async function bestEffort<T>(what: string, fallback: T, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    logger.warn('redis.degraded', { operation: what, error: (err as Error).message });
+    return fallback;
   }
 }

@@ -1,5 +1,5 @@
 import { logger, unauthorized, type AuthenticatedUser, type RevocationStore } from '@shared/platform';
-import type { ConnectionsTable } from './adapters/connections-table';
+import type { ConnectionStore } from './ports';
 
 /**
  * Who is behind a connection, for each frame: the user recorded at `$connect`, unless their
@@ -7,7 +7,7 @@ import type { ConnectionsTable } from './adapters/connections-table';
  */
 export class ConnectionIdentity {
   constructor(
-    private readonly table: Pick<ConnectionsTable, 'get'>,
+    private readonly table: Pick<ConnectionStore, 'get'>,
     private readonly revocations: Pick<RevocationStore, 'revokedAt'>,
   ) {}
 

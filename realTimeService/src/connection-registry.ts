@@ -1,7 +1,12 @@
 import { logger, type AuthenticatedUser, type Metrics } from '@shared/platform';
 import type { Audience } from './audience';
-import { CONNECTION_TTL_SECONDS, type ConnectionsTable, type Removal } from './adapters/connections-table';
-import type { EphemeralPublisher } from './adapters/ephemeral-stream';
+import type { ConnectionStore, EphemeralPublisher, Removal } from './ports';
+
+/**
+ * How long a connection's record outlives its `$connect` if its `$disconnect` is missed: longer
+ * than API Gateway's 2-hour connection limit, so it only ever ends records that are stale.
+ */
+export const CONNECTION_TTL_SECONDS = 3 * 3600;
 
 /**
  * The life of a connection: recorded at `$connect` with the verified user (ConnectionIdentity reads
@@ -11,7 +16,7 @@ import type { EphemeralPublisher } from './adapters/ephemeral-stream';
  */
 export class ConnectionRegistry {
   constructor(
-    private readonly table: Pick<ConnectionsTable, 'add' | 'remove' | 'activeConnections'>,
+    private readonly table: Pick<ConnectionStore, 'add' | 'remove' | 'activeConnections'>,
     private readonly audience: Pick<Audience, 'forgetConnections'>,
     private readonly ephemeral: Pick<EphemeralPublisher, 'publish'>,
     private readonly metrics: Pick<Metrics, 'count' | 'gauge'>,

@@ -1,8 +1,7 @@
-import { logger } from '@shared/platform';
+import { countDynamoRequests, logger } from '@shared/platform';
 import { DURABLE_EVENTS, type ChatEvent } from '@shared/chat';
 import { serverFrame } from '@shared/platform/websocket';
 import type { Audience } from './audience';
-import { countDynamoRequests } from './adapters/dynamo-request-count';
 import type { FanOut } from './fan-out';
 
 /**

@@ -1,9 +1,8 @@
-import { logger, type Metrics } from '@shared/platform';
+import { forEachLimited, logger, type Metrics } from '@shared/platform';
 import type { ServerFrame } from '@shared/platform/websocket';
 import type { Audience } from './audience';
-import type { ConnectionGateway, PostOutcome } from './adapters/websocket-gateway';
+import type { ConnectionGateway, PostOutcome } from './ports';
 import type { ConnectionRegistry } from './connection-registry';
-import { forEachLimited } from './for-each-limited';
 
 export interface DeliveryReport {
   recipients: number;

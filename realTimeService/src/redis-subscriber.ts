@@ -1,9 +1,7 @@
 import { logger, type Metrics } from '@shared/platform';
 import { serverFrame } from '@shared/platform/websocket';
 import type { Audience } from './audience';
-import { ReaderLease, StreamConsumer, type EphemeralEvent, type StreamEntry } from './adapters/ephemeral-stream';
-import type { RedisConnection } from './adapters/redis-connection';
-import type { TypingState } from './adapters/typing-state';
+import type { EphemeralEvent, EphemeralStream, StreamEntry, StreamReader, TypingStore } from './ports';
 import type { ConnectionRegistry } from './connection-registry';
 import type { FanOut } from './fan-out';
 
@@ -57,8 +55,8 @@ export class RedisSubscriber {
   private readonly now: () => number;
 
   constructor(
-    private readonly redis: RedisConnection,
-    private readonly typing: TypingState,
+    private readonly stream: EphemeralStream,
+    private readonly typing: Pick<TypingStore, 'limits' | 'takeLapsed'>,
     private readonly audience: Pick<Audience, 'membersOf' | 'membersOfMany' | 'conversationsOf'>,
     private readonly fanOut: Pick<FanOut, 'fanOutToUsers'>,
     private readonly registry: Pick<ConnectionRegistry, 'publishActiveConnections'>,
@@ -78,7 +76,7 @@ export class RedisSubscriber {
 
   async run({ keepRunning, consumer: name }: SubscriberRun): Promise<{ delivered: number; dropped: number }> {
     const totals = { delivered: 0, dropped: 0 };
-    let reader: { consumer: StreamConsumer; lease: ReaderLease } | undefined;
+    let reader: StreamReader | undefined;
     let lastClaim = 0;
     let lastReport = this.now();
     const status: { state: 'starting' | ReaderState } = { state: 'starting' };
@@ -89,19 +87,16 @@ export class RedisSubscriber {
     };
     while (keepRunning()) {
       try {
-        const client = await this.redis.readyForBlocking(this.blockMs);
-        if (!client) throw new Error('Redis is not available');
-        if (reader?.consumer.client !== client) {
-          reader = { consumer: new StreamConsumer(client, name), lease: new ReaderLease(client, name, this.leaseMs) };
-        }
-        if (await reader.lease.hold()) {
-          if (status.state !== 'reading') await reader.consumer.createGroup();
+        reader = await this.stream.reader(name, { blockMs: this.blockMs, leaseMs: this.leaseMs });
+        if (!reader) throw new Error('Redis is not available');
+        if (await reader.holdLease()) {
+          if (status.state !== 'reading') await reader.createGroup();
           becomes('reading');
           if (this.now() - lastClaim >= this.abandonedAfterMs) {
             lastClaim = this.now();
-            await this.process(reader.consumer, await reader.consumer.claimAbandoned(this.abandonedAfterMs, this.batchSize), totals);
+            await this.process(reader, await reader.claimAbandoned(this.abandonedAfterMs, this.batchSize), totals);
           }
-          await this.process(reader.consumer, await reader.consumer.read(this.batchSize, this.blockMs), totals);
+          await this.process(reader, await reader.read(this.batchSize, this.blockMs), totals);
           await this.announceLapsedTyping(totals);
         } else {
           becomes('waiting', { reason: 'another consumer holds the lease' });
@@ -117,21 +112,21 @@ export class RedisSubscriber {
       }
     }
     if (reader && status.state === 'reading') {
-      await reader.consumer.leave().catch(() => undefined);
-      await reader.lease.release().catch(() => undefined);
+      await reader.leave().catch(() => undefined);
+      await reader.releaseLease().catch(() => undefined);
     }
     await this.report();
     logger.info('subscriber.stopped', { consumer: name, ...totals });
     return totals;
   }
 
-  private async process(consumer: StreamConsumer, entries: StreamEntry[], totals: { delivered: number; dropped: number }): Promise<void> {
+  private async process(reader: StreamReader, entries: StreamEntry[], totals: { delivered: number; dropped: number }): Promise<void> {
     if (entries.length === 0) return;
     for (const entry of entries) {
       if (this.isFresh(entry)) totals.delivered += await this.deliverSafely(entry.event!);
       else totals.dropped++;
     }
-    await consumer.ack(entries.map((e) => e.id));
+    await reader.ack(entries.map((e) => e.id));
   }
 
   private isFresh({ event, addedAtMs }: StreamEntry): boolean {

@@ -1,7 +1,6 @@
 import { forbidden, logger, rateLimited, type AuthenticatedUser, type Metrics } from '@shared/platform';
 import type { Audience } from './audience';
-import type { EphemeralPublisher } from './adapters/ephemeral-stream';
-import type { TypingState } from './adapters/typing-state';
+import type { EphemeralPublisher, TypingStore } from './ports';
 
 /**
  * The `typing` route: members tell the others they are typing. Only changes travel (see
@@ -11,7 +10,7 @@ import type { TypingState } from './adapters/typing-state';
 export class Typing {
   constructor(
     private readonly audience: Pick<Audience, 'membersOf'>,
-    private readonly state: Pick<TypingState, 'update'>,
+    private readonly state: Pick<TypingStore, 'update'>,
     private readonly ephemeral: Pick<EphemeralPublisher, 'publish'>,
     private readonly metrics: Pick<Metrics, 'count'>,
     private readonly clock: () => Date = () => new Date(),

@@ -9,7 +9,8 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AppError, badRequest, conflict, forbidden, logger, unauthorized } from '@shared/platform';
-import type { IdentityProvider, Tokens } from '../auth';
+import type { IdentityProvider, Tokens } from '../ports';
+import { passwordPolicy } from '../password-policy';
 
 /** Cognito user pool adapter; turns Cognito's exceptions into the contract's client errors. */
 export class CognitoIdentity implements IdentityProvider {
@@ -125,10 +126,3 @@ function toClientError(err: unknown): unknown {
   return make();
 }
 
-/** The user pool's password policy (mirrored in serverless.yml), checked before calling Cognito. */
-export const passwordPolicy = {
-  minLength: 8,
-  description: 'Password must be 8-256 characters with at least one upper-case letter, one lower-case letter and one digit',
-  test: (password: string) =>
-    password.length >= 8 && password.length <= 256 && /[A-Z]/.test(password) && /[a-z]/.test(password) && /\d/.test(password),
-};

@@ -1,42 +1,10 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '@shared/platform';
 import { batchGetItems } from '@shared/platform/aws/batch-get';
-
-/** One open WebSocket connection, as `$connect` recorded it. */
-export interface ConnectionRecord {
-  connectionId: string;
-  userId: string;
-  /** ISO time of `$connect`. */
-  connectedAt: string;
-  /** The verified token's `iat`/`exp`/`token_use`, so later frames can be held to its revocation. */
-  tokenIssuedAt: number;
-  tokenExpiresAt: number;
-  tokenUse: 'access' | 'id';
-  /** Epoch seconds; DynamoDB TTL removes the row after it (see CONNECTION_TTL_SECONDS). */
-  expiresAt: number;
-}
-
-export interface Registered {
-  /** How many connections the user has now, this one included. */
-  userConnections: number;
-  activeConnections: number;
-}
-
-export type Removal =
-  | { kind: 'removed'; userId: string; userConnections: number; activeConnections: number }
-  /** The row had gone already (an earlier clean-up, or TTL); only the user's set was tidied. */
-  | { kind: 'absent'; userConnections?: number }
-  /** The row is younger than the grace cut-off: probably still inside its `$connect`. */
-  | { kind: 'kept' };
+import type { ConnectionRecord, ConnectionStore, Registered, Removal } from '../ports';
 
 /** The GSI that lists a user's connection rows (for operators; fan-out reads the per-user sets). */
 export const USER_ID_INDEX = 'userIdIndex';
-
-/**
- * Longer than API Gateway's 2-hour connection limit, so TTL only ever removes rows that a missed
- * `$disconnect` left behind.
- */
-export const CONNECTION_TTL_SECONDS = 3 * 3600;
 
 /*
  * Layout of `websocket-connections` (PK connectionId), three kinds of item:
@@ -55,7 +23,7 @@ const COUNTER_KEY = 'COUNTER#ActiveConnections';
 type Db = Pick<DynamoDBDocumentClient, 'send'>;
 
 /** `websocket-connections` on DynamoDB. */
-export class ConnectionsTable {
+export class ConnectionsTable implements ConnectionStore {
   constructor(
     private readonly db: Db,
     private readonly tableName: () => Promise<string>,

@@ -1,18 +1,6 @@
 import type Redis from 'ioredis';
 import { withScript, type RedisConnection } from './redis-connection';
-
-/** Typing and presence: ephemeral events, carried by Redis to redisSubscriber, never stored. */
-export type EphemeralEvent =
-  | { kind: 'typing'; conversationId: string; userId: string; isTyping: boolean; correlationId: string; at: string }
-  | { kind: 'presence'; userId: string; status: 'online' | 'offline'; correlationId: string; at: string };
-
-export interface StreamEntry {
-  id: string;
-  /** Undefined when the entry cannot be read (not ours, or corrupt): it is acknowledged and dropped. */
-  event: EphemeralEvent | undefined;
-  /** When it was added (the stream id's milliseconds), to drop what is too old to matter. */
-  addedAtMs: number;
-}
+import type { EphemeralEvent, EphemeralPublisher, EphemeralStream, StreamEntry, StreamReader } from '../ports';
 
 export const EPHEMERAL_STREAM = 'rt:ephemeral';
 export const SUBSCRIBER_GROUP = 'redisSubscriber';
@@ -20,7 +8,7 @@ export const SUBSCRIBER_GROUP = 'redisSubscriber';
 const MAX_LENGTH = 10_000;
 
 /** The publishing side: typing, connect and disconnect add events to the stream. */
-export class EphemeralPublisher {
+export class RedisEphemeralPublisher implements EphemeralPublisher {
   constructor(private readonly redis: RedisConnection) {}
 
   async publish(event: EphemeralEvent): Promise<void> {
@@ -144,5 +132,38 @@ export class ReaderLease {
 
   async release(): Promise<void> {
     await withScript<LeaseCommands>(this.client, 'releaseSubscriberLease', 1, RELEASE_LEASE).releaseSubscriberLease(LEASE, this.holder);
+  }
+}
+
+/**
+ * The ephemeral stream as redisSubscriber reads it: one StreamConsumer and ReaderLease per consumer
+ * name, made anew when Redis hands out a new blocking client (after a reconnect).
+ */
+export class RedisEphemeralStream implements EphemeralStream {
+  private current: { client: Redis; consumer: string; reader: StreamReader } | undefined;
+
+  constructor(private readonly redis: RedisConnection) {}
+
+  async reader(consumer: string, { blockMs, leaseMs }: { blockMs: number; leaseMs: number }): Promise<StreamReader | undefined> {
+    const client = await this.redis.readyForBlocking(blockMs);
+    if (!client) return undefined;
+    if (this.current?.client !== client || this.current.consumer !== consumer) {
+      const stream = new StreamConsumer(client, consumer);
+      const lease = new ReaderLease(client, consumer, leaseMs);
+      this.current = {
+        client,
+        consumer,
+        reader: {
+          holdLease: () => lease.hold(),
+          releaseLease: () => lease.release(),
+          createGroup: () => stream.createGroup(),
+          read: (count, wait) => stream.read(count, wait),
+          claimAbandoned: (minIdleMs, count) => stream.claimAbandoned(minIdleMs, count),
+          ack: (ids) => stream.ack(ids),
+          leave: () => stream.leave(),
+        },
+      };
+    }
+    return this.current.reader;
   }
 }

@@ -1,19 +1,6 @@
 import type Redis from 'ioredis';
 import { withScript } from './redis-connection';
-
-/** What a read found: the cached lists (absent for a miss) and the tokens that guard their refill. */
-export interface CacheRead {
-  hits: Map<string, string[]>;
-  tokens: Map<string, string>;
-}
-
-/** A read-through cache of string lists (member ids, connection ids) in front of DynamoDB. */
-export interface ListCache {
-  read(keys: readonly string[]): Promise<CacheRead>;
-  /** Stores what was loaded after `read`, unless the key was invalidated in between. */
-  fill(entries: readonly { key: string; value: readonly string[] }[], tokens: Map<string, string>): Promise<void>;
-  invalidate(keys: readonly string[]): Promise<void>;
-}
+import type { CacheRead, ListCache } from '../ports';
 
 const PREFIX = 'rt:cache:';
 const GENERATION_TTL_SECONDS = 24 * 3600;
@@ -86,10 +73,3 @@ export class RedisListCache implements ListCache {
 
 const valueKey = (key: string) => `${PREFIX}${key}`;
 const generationKey = (key: string) => `${PREFIX}${key}:gen`;
-
-/** The cache's keys, one namespace per kind of list. */
-export const cacheKey = {
-  members: (conversationId: string) => `members:${conversationId}`,
-  conversations: (userId: string) => `conversations:${userId}`,
-  connections: (userId: string) => `connections:${userId}`,
-};

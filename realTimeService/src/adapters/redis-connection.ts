@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import type Redis from 'ioredis';
-import { Parameter, logger, type ConfigSource } from '@shared/platform';
+import { Parameter, type ConfigSource } from '@shared/platform';
 import { createRedis, endpointKey, isRedisReady, tlsFromEnvironment, type RedisEndpoint } from './redis-client';
 
 const FIRST_CONNECT_WAIT_MS = Number(process.env.REDIS_CONNECT_TIMEOUT_MS ?? 1000);
@@ -99,16 +99,6 @@ function firstReady(client: Redis): Promise<boolean> {
     const timer = setTimeout(() => done(isRedisReady(client)), FIRST_CONNECT_WAIT_MS);
     client.once('ready', onReady);
   });
-}
-
-/** Runs a Redis operation that is only an accelerator: on failure it is logged and `fallback` returned. */
-export async function bestEffort<T>(what: string, fallback: T, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    logger.warn('redis.degraded', { operation: what, error: (err as Error).message });
-    return fallback;
-  }
 }
 
 export class RedisUnavailable extends Error {

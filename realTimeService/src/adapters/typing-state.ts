@@ -1,17 +1,8 @@
 import type { RedisConnection } from './redis-connection';
 import { withScript } from './redis-connection';
+import type { TypingChange, TypingLimits, TypingStore } from '../ports';
 
 /** What a typing frame changes for the others in the conversation. */
-export type TypingChange = 'started' | 'stopped' | 'unchanged' | 'limited';
-
-export interface TypingLimits {
-  /** How long a `typing: true` lasts without another one. */
-  ttlMs: number;
-  /** Starts (not-typing → typing) announced per user and conversation within `windowMs`. */
-  maxStarts: number;
-  windowMs: number;
-}
-
 /*
  * Who is typing where: one sorted set, member "<conversationId>|<userId>", score = when it lapses.
  * Only changes are announced: a `typing: true` while already typing just pushes the lapse time
@@ -51,7 +42,7 @@ interface TypingCommands {
   typingTakeLapsed(active: string, now: number, limit: number): Promise<string[]>;
 }
 
-export class TypingState {
+export class TypingState implements TypingStore {
   constructor(
     private readonly redis: RedisConnection,
     readonly limits: TypingLimits,

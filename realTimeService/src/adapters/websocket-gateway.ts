@@ -1,15 +1,7 @@
 import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { logger, Parameter, type ConfigSource } from '@shared/platform';
 import { apiGatewayManagementClient } from './api-gateway-management-client';
-
-export type PostOutcome = 'delivered' | 'gone' | 'failed';
-
-export type Post = (connectionId: string, payload: Uint8Array) => Promise<PostOutcome>;
-
-/** Sends frames to connections; `poster()` is resolved once per fan-out, then called per connection. */
-export interface ConnectionGateway {
-  poster(): Promise<Post>;
-}
+import type { ConnectionGateway, Post } from '../ports';
 
 /**
  * The management API's address: `https://<domain>/<stage>` on AWS; locally /WEBSOCKET_DOMAIN holds

@@ -1,7 +1,6 @@
-import { createRuntime, Parameter } from '@shared/platform';
+import { countRequestsOf, createRuntime, Parameter } from '@shared/platform';
 import { websocketRoutes } from '@shared/platform/websocket';
 import { ConnectionsTable } from '../adapters/connections-table';
-import { countRequestsOf } from '../adapters/dynamo-request-count';
 import { ConnectionIdentity } from '../connection-identity';
 
 /*

@@ -1,6 +1,6 @@
 import { MembersTable } from '@shared/chat/adapters';
 import { Parameter } from '@shared/platform';
-import { EphemeralPublisher } from '../adapters/ephemeral-stream';
+import { RedisEphemeralPublisher, RedisEphemeralStream } from '../adapters/ephemeral-stream';
 import { RedisListCache } from '../adapters/list-cache';
 import { RedisConnection } from '../adapters/redis-connection';
 import { TypingState } from '../adapters/typing-state';
@@ -22,11 +22,11 @@ const TYPING_LIMITS = { ttlMs: 5_000, maxStarts: 5, windowMs: 10_000 };
 const redis = new RedisConnection(runtime.config);
 const members = new MembersTable(runtime.db, () => runtime.config.get(Parameter.membersTable));
 const audience = new Audience(members, connections, new RedisListCache(() => redis.ready(), CACHE_TTL_SECONDS));
-const ephemeral = new EphemeralPublisher(redis);
+const ephemeral = new RedisEphemeralPublisher(redis);
 const typingState = new TypingState(redis, TYPING_LIMITS);
 
 export const registry = new ConnectionRegistry(connections, audience, ephemeral, runtime.metrics);
 const fanOut = new FanOut(audience, new ApiGatewayConnections(runtime.config), registry, runtime.metrics, { concurrency: 25 });
 export const durableEvents = new DurableEventFanOut(audience, fanOut);
 export const typing = new Typing(audience, typingState, ephemeral, runtime.metrics);
-export const subscriber = new RedisSubscriber(redis, typingState, audience, fanOut, registry, runtime.metrics);
+export const subscriber = new RedisSubscriber(new RedisEphemeralStream(redis), typingState, audience, fanOut, registry, runtime.metrics);

@@ -3,8 +3,10 @@ import Redis from 'ioredis';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { TestUser } from '../../../test/support/http';
 import { endpoints } from '../../../test/support/stack';
-import { ConnectionsTable, CONNECTION_TTL_SECONDS } from '../../src/adapters/connections-table';
-import { cacheKey, RedisListCache } from '../../src/adapters/list-cache';
+import { ConnectionsTable } from '../../src/adapters/connections-table';
+import { RedisListCache } from '../../src/adapters/list-cache';
+import { cacheKey } from '../../src/audience';
+import { CONNECTION_TTL_SECONDS } from '../../src/connection-registry';
 import { group, localDynamo, sendOverHttp, TestSocket, users } from './support';
 
 const TABLE = 'websocket-connections';

@@ -3,7 +3,7 @@ import { StaticConfig } from '@shared/platform';
 import type { ServerFrame } from '@shared/platform/websocket';
 import { freePort, type ManagedProcess } from '../../../scripts/local/processes';
 import { startRedis } from '../../../scripts/local/redis';
-import { EphemeralPublisher, EPHEMERAL_STREAM, ReaderLease, StreamConsumer, SUBSCRIBER_GROUP } from '../../src/adapters/ephemeral-stream';
+import { EPHEMERAL_STREAM, ReaderLease, RedisEphemeralPublisher, RedisEphemeralStream, StreamConsumer, SUBSCRIBER_GROUP } from '../../src/adapters/ephemeral-stream';
 import { RedisListCache } from '../../src/adapters/list-cache';
 import { RedisConnection } from '../../src/adapters/redis-connection';
 import { TypingState } from '../../src/adapters/typing-state';
@@ -100,7 +100,7 @@ describe('realTimeService: Redis adapters', () => {
 
   describe('the ephemeral stream', () => {
     it('hands each entry to one consumer of the group, and keeps unacknowledged ones for a taker-over', async () => {
-      const publisher = new EphemeralPublisher(connection);
+      const publisher = new RedisEphemeralPublisher(connection);
       const first = new StreamConsumer(redis, 'first');
       const second = new StreamConsumer(redis, 'second');
       await first.createGroup();
@@ -160,7 +160,7 @@ describe('realTimeService: Redis adapters', () => {
         },
       };
       const typing = new TypingState(connection, { ttlMs: 300, maxStarts: 5, windowMs: 10_000 });
-      const subscriber = new RedisSubscriber(connection, typing, audience, fanOut, { publishActiveConnections: async () => 0 }, new FakeMetrics(), {
+      const subscriber = new RedisSubscriber(new RedisEphemeralStream(connection), typing, audience, fanOut, { publishActiveConnections: async () => 0 }, new FakeMetrics(), {
         blockMs: 50,
         typingMaxAgeMs: 2_000,
       });
@@ -172,7 +172,7 @@ describe('realTimeService: Redis adapters', () => {
       audience.members.set('c1', ['ann', 'ben', 'cat']).set('c2', ['ann', 'dan']);
       audience.conversations.set('ann', ['c1', 'c2']);
       const { delivered, subscriber, typing } = subscriberWith(audience);
-      const publisher = new EphemeralPublisher(connection);
+      const publisher = new RedisEphemeralPublisher(connection);
 
       let stop = false;
       const run = subscriber.run({ keepRunning: () => !stop, consumer: 'test' });
@@ -208,7 +208,7 @@ describe('realTimeService: Redis adapters', () => {
       audience.members.set('c1', ['ann', 'ben']);
       const { delivered, subscriber } = subscriberWith(audience);
       await new ReaderLease(redis, 'someone-else', 60_000).hold();
-      await new EphemeralPublisher(connection).publish({ kind: 'typing', conversationId: 'c1', userId: 'ann', isTyping: true, correlationId: 'c', at: 'now' });
+      await new RedisEphemeralPublisher(connection).publish({ kind: 'typing', conversationId: 'c1', userId: 'ann', isTyping: true, correlationId: 'c', at: 'now' });
       let passes = 0;
       await subscriber.run({ keepRunning: () => passes++ < 5, consumer: 'test' });
       expect(delivered).toEqual([]);

@@ -1,4 +1,4 @@
-import type { ConnectionRecord } from '../../src/adapters/connections-table';
+import type { ConnectionRecord } from '../../src/ports';
 import { ConnectionIdentity } from '../../src/connection-identity';
 import { user } from './fakes';
 

@@ -1,5 +1,4 @@
-import type { ConnectionRecord, Removal } from '../../src/adapters/connections-table';
-import type { EphemeralEvent } from '../../src/adapters/ephemeral-stream';
+import type { ConnectionRecord, EphemeralEvent, Removal } from '../../src/ports';
 import { ConnectionRegistry } from '../../src/connection-registry';
 import { FakeAudience, FakeMetrics, user } from './fakes';
 

@@ -1,5 +1,5 @@
 import type { AuthenticatedUser } from '@shared/platform';
-import type { ConnectionGateway, Post, PostOutcome } from '../../src/adapters/websocket-gateway';
+import type { ConnectionGateway, Post, PostOutcome } from '../../src/ports';
 
 /** Counts and gauges, as Metrics would buffer them. */
 export class FakeMetrics {

@@ -1,5 +1,4 @@
-import type { EphemeralEvent } from '../../src/adapters/ephemeral-stream';
-import type { TypingChange } from '../../src/adapters/typing-state';
+import type { EphemeralEvent, TypingChange } from '../../src/ports';
 import { Typing } from '../../src/typing';
 import { FakeAudience, FakeMetrics, user } from './fakes';
 

@@ -12,3 +12,5 @@ export * from './http/responses';
 export * from './aws/clients';
 export * from './runtime';
 export * from './invocation';
+export * from './concurrency';
+export * from './aws/request-count';

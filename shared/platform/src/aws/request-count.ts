@@ -5,8 +5,8 @@ const scope = new AsyncLocalStorage<{ requests: number }>();
 const counted = new WeakSet<object>();
 
 /**
- * Makes the client count the requests it sends (retries included) for `countDynamoRequests`, so
- * the fan-out can log its DynamoDB cost per event. Call once per client.
+ * Makes the client count the requests it sends (retries included) for `countDynamoRequests`, so a
+ * use case can log its DynamoDB cost (the fan-out does, per event). Call once per client.
  */
 export function countRequestsOf(client: Pick<DynamoDBDocumentClient, 'middlewareStack'>): void {
   if (counted.has(client.middlewareStack)) return;
@@ -17,7 +17,7 @@ export function countRequestsOf(client: Pick<DynamoDBDocumentClient, 'middleware
       if (counter) counter.requests++;
       return next(args);
     },
-    { step: 'finalizeRequest', name: 'realtimeRequestCount' },
+    { step: 'finalizeRequest', name: 'dynamoRequestCount' },
   );
 }
 

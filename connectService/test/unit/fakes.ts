@@ -1,5 +1,6 @@
 import { ConcurrentChangeError, type Actor, type Conversation, normaliseForSearch, type SearchHit, type SearchPosition, type UserProfile, type UserSearchField, type Membership } from '@shared/chat';
-import { type ChatEvent } from '@shared/chat/events/chat-event';
+import { RecordingMetrics } from '../../../shared/platform/test/fakes';
+import { RecordingPublisher } from '../../../shared/chat/test/fakes';
 import { ConversationViews } from '../../src/conversation-view';
 import { ConversationUseCases } from '../../src/conversations';
 import { EventNotifier } from '../../src/event-notifier';
@@ -128,26 +129,10 @@ export function directories(t: FakeTables): { members: MemberDirectory; users: U
   };
 }
 
-export class RecordingEvents {
-  published: ChatEvent[] = [];
-  failing = false;
-  async publish(event: ChatEvent) {
-    if (this.failing) throw new Error('SNS is down');
-    this.published.push(event);
-  }
-}
-
-export class RecordingMetrics {
-  counts: Record<string, number> = {};
-  count(name: string, value = 1) {
-    this.counts[name] = (this.counts[name] ?? 0) + value;
-  }
-}
-
 /** The use cases wired to fakes, with a clock that moves one second per call. */
 export function fakeService() {
   const tables = new FakeTables();
-  const events = new RecordingEvents();
+  const events = new RecordingPublisher();
   const metrics = new RecordingMetrics();
   const { members, users } = directories(tables);
   const notifier = new EventNotifier(events, metrics);

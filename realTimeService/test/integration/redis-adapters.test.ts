@@ -8,7 +8,8 @@ import { RedisListCache } from '../../src/adapters/list-cache';
 import { RedisConnection } from '../../src/adapters/redis-connection';
 import { TypingState } from '../../src/adapters/typing-state';
 import { RedisSubscriber } from '../../src/redis-subscriber';
-import { FakeAudience, FakeMetrics } from '../unit/fakes';
+import { FakeAudience } from '../unit/fakes';
+import { RecordingMetrics } from '../../../shared/platform/test/fakes';
 
 /**
  * The Redis adapters and the subscriber loop against a redis-server of this test's own (not the
@@ -160,7 +161,7 @@ describe('realTimeService: Redis adapters', () => {
         },
       };
       const typing = new TypingState(connection, { ttlMs: 300, maxStarts: 5, windowMs: 10_000 });
-      const subscriber = new RedisSubscriber(new RedisEphemeralStream(connection), typing, audience, fanOut, { publishActiveConnections: async () => 0 }, new FakeMetrics(), {
+      const subscriber = new RedisSubscriber(new RedisEphemeralStream(connection), typing, audience, fanOut, { publishActiveConnections: async () => 0 }, new RecordingMetrics(), {
         blockMs: 50,
         typingMaxAgeMs: 2_000,
       });

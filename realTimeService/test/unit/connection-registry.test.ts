@@ -1,6 +1,7 @@
 import type { ConnectionRecord, EphemeralEvent, Removal } from '../../src/ports';
 import { ConnectionRegistry } from '../../src/connection-registry';
-import { FakeAudience, FakeMetrics, user } from './fakes';
+import { FakeAudience, user } from './fakes';
+import { RecordingMetrics } from '../../../shared/platform/test/fakes';
 
 const NOW = new Date('2024-05-01T10:00:00Z');
 
@@ -32,7 +33,7 @@ class FakeTable {
 function setup(failPresence = false) {
   const table = new FakeTable();
   const audience = new FakeAudience();
-  const metrics = new FakeMetrics();
+  const metrics = new RecordingMetrics();
   const presence: EphemeralEvent[] = [];
   const ephemeral = { publish: async (e: EphemeralEvent) => (failPresence ? Promise.reject(new Error('Redis is not available')) : void presence.push(e)) };
   let now = NOW;

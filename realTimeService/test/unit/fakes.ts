@@ -1,22 +1,6 @@
 import type { AuthenticatedUser } from '@shared/platform';
 import type { ConnectionGateway, Post, PostOutcome } from '../../src/ports';
 
-/** Counts and gauges, as Metrics would buffer them. */
-export class FakeMetrics {
-  counts: Record<string, number> = {};
-  gauges: Record<string, number[]> = {};
-  flushes = 0;
-  count(name: string, value = 1) {
-    this.counts[name] = (this.counts[name] ?? 0) + value;
-  }
-  gauge(name: string, value: number) {
-    (this.gauges[name] ??= []).push(value);
-  }
-  async flush() {
-    this.flushes++;
-  }
-}
-
 /** Members per conversation and connections per user, recording every invalidation. */
 export class FakeAudience {
   members = new Map<string, string[]>();

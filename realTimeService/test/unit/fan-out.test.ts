@@ -1,11 +1,12 @@
 import { serverFrame } from '@shared/platform/websocket';
 import { FanOut } from '../../src/fan-out';
-import { FakeAudience, FakeGateway, FakeMetrics } from './fakes';
+import { FakeAudience, FakeGateway } from './fakes';
+import { RecordingMetrics } from '../../../shared/platform/test/fakes';
 
 function setup(concurrency = 25) {
   const audience = new FakeAudience();
   const gateway = new FakeGateway();
-  const metrics = new FakeMetrics();
+  const metrics = new RecordingMetrics();
   const forgotten: { connectionId: string; userId: string; graceMs: number }[] = [];
   const registry = {
     forgetGone: async (connectionId: string, userId: string, _correlationId: string, graceMs: number) => {
@@ -60,7 +61,7 @@ describe('FanOut', () => {
     const gateway = new FakeGateway();
     gateway.outcomes.set('gone-1', 'gone');
     const registry = { forgetGone: async () => Promise.reject(new Error('DynamoDB throttled')) };
-    const report = await new FanOut(audience, gateway, registry, new FakeMetrics()).fanOutToUsers(frame, ['ann']);
+    const report = await new FanOut(audience, gateway, registry, new RecordingMetrics()).fanOutToUsers(frame, ['ann']);
     expect(report).toMatchObject({ delivered: 1, gone: 0, failed: 0 });
   });
 

@@ -1,12 +1,13 @@
 import type { EphemeralEvent, TypingChange } from '../../src/ports';
 import { Typing } from '../../src/typing';
-import { FakeAudience, FakeMetrics, user } from './fakes';
+import { FakeAudience, user } from './fakes';
+import { RecordingMetrics } from '../../../shared/platform/test/fakes';
 
 function setup(change: TypingChange | Error) {
   const audience = new FakeAudience();
   audience.members.set('c-1', ['ann', 'ben']);
   const published: EphemeralEvent[] = [];
-  const metrics = new FakeMetrics();
+  const metrics = new RecordingMetrics();
   const state = { update: async () => (change instanceof Error ? Promise.reject(change) : change) };
   const typing = new Typing(audience, state, { publish: async (e: EphemeralEvent) => void published.push(e) }, metrics, () => new Date('2024-05-01T10:00:00Z'));
   return { typing, published, metrics };

@@ -1,6 +1,8 @@
 import { AppError } from '@shared/platform';
 import { MessageUseCases, type Message } from '@shared/chat/messages';
-import { CountingMetrics, MemoryMessageStore, RecordingPublisher } from './support/memory-message-store';
+import { RecordingMetrics } from '../../../platform/test/fakes';
+import { RecordingPublisher } from '../fakes';
+import { MemoryMessageStore } from './support/memory-message-store';
 
 const C = 'conv-1';
 
@@ -13,7 +15,7 @@ function setup(options: ConstructorParameters<typeof MessageUseCases>[4] = {}) {
     ['bob', 'member'],
   ]);
   const events = new RecordingPublisher();
-  const metrics = new CountingMetrics();
+  const metrics = new RecordingMetrics();
   let ids = 0;
   const sleeps: number[] = [];
   const messages = new MessageUseCases(store, store, events, metrics, {

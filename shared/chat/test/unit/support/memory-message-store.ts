@@ -1,4 +1,4 @@
-import type { ChatEvent, EventPublisher, Membership, StoredLastMessage } from '@shared/chat';
+import type { ChatEvent, Membership, StoredLastMessage } from '@shared/chat';
 import type {
   AppendOutcome,
   ConversationState,
@@ -165,22 +165,5 @@ export class MemoryMessageStore implements MessageStore, MembershipReader {
 
   private key(conversationId: string, seq: number): string {
     return `${conversationId}|${seq}`;
-  }
-}
-
-/** An EventPublisher that records what it published and can be switched to fail. */
-export class RecordingPublisher implements EventPublisher {
-  readonly published: ChatEvent[] = [];
-  failing = false;
-  async publish(event: ChatEvent): Promise<void> {
-    if (this.failing) throw Object.assign(new Error('Topic does not exist'), { name: 'NotFound' });
-    this.published.push(structuredClone(event));
-  }
-}
-
-export class CountingMetrics {
-  readonly counts: Record<string, number> = {};
-  count(name: string, value = 1): void {
-    this.counts[name] = (this.counts[name] ?? 0) + value;
   }
 }

@@ -1,5 +1,5 @@
+import { conflict, logger, retry, RETRY } from '@shared/platform';
 import { ConcurrentChangeError } from '@shared/chat';
-import { conflict, logger } from '@shared/platform';
 
 /**
  * Optimistic concurrency for the use cases: `work` reads what it needs, decides, and writes with
@@ -8,14 +8,15 @@ import { conflict, logger } from '@shared/platform';
  * won. Full-jitter backoff keeps colliding callers from colliding again.
  */
 export async function retryOnConcurrentChange<T>(work: () => Promise<T>, attempts = 6): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
+  const outcome = await retry({ attempts, backoff: { baseMs: 20 } }, async (attempt) => {
     try {
       return await work();
     } catch (err) {
       if (!(err instanceof ConcurrentChangeError)) throw err;
       logger.info('conversation.concurrent_change', { attempt, reasons: err.reasons });
-      if (attempt >= attempts) throw conflict('The conversation changed while the request was applied; retry');
-      await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
+      return RETRY;
     }
-  }
+  });
+  if (outcome === RETRY) throw conflict('The conversation changed while the request was applied; retry');
+  return outcome;
 }

@@ -1,6 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '@shared/platform';
-import { batchGetItems } from '@shared/platform/aws/batch-get';
+import { batchGetItems, isConditionalCheckFailed } from '@shared/platform';
 import type { ConnectionRecord, ConnectionStore, Registered, Removal } from '../ports';
 
 /** The GSI that lists a user's connection rows (for operators; fan-out reads the per-user sets). */

@@ -23,16 +23,3 @@ export const payloadTooLarge = (message: string, field?: string) => new AppError
 export const rateLimited = (message = 'Too many requests') => new AppError(429, 'RATE_LIMITED', message);
 
 export const isAppError = (err: unknown): err is AppError => err instanceof AppError;
-
-/** True for the SDK's "condition failed" answers, which use cases often turn into 409/404. */
-export const isConditionalCheckFailed = (err: unknown): boolean =>
-  (err as { name?: string })?.name === 'ConditionalCheckFailedException';
-
-export const isTransactionConflict = (err: unknown): boolean => {
-  const e = err as { name?: string; CancellationReasons?: { Code?: string }[] };
-  return (
-    e?.name === 'TransactionConflictException' ||
-    (e?.name === 'TransactionCanceledException' &&
-      (e.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict'))
-  );
-};

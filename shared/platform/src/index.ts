@@ -14,3 +14,6 @@ export * from './runtime';
 export * from './invocation';
 export * from './concurrency';
 export * from './aws/request-count';
+export * from './aws/dynamo-errors';
+export * from './aws/batch-get';
+export * from './retry';

@@ -5,7 +5,7 @@ import {
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { batchGetItems } from '@shared/platform/aws/batch-get';
+import { batchGetItems, cancellationReasons, lostToConcurrentWrite, retry, RETRY } from '@shared/platform';
 import type { Membership } from '../members/membership';
 import { ConcurrentChangeError, type Actor, type Conversation, type ConversationType, type StoredLastMessage } from '../conversations/conversation';
 
@@ -189,15 +189,13 @@ export class ConversationsTable {
 
   private async deleteMemberships(membersTable: string, keys: Record<string, string>[]): Promise<void> {
     for (let i = 0; i < keys.length; i += 25) {
-      let requests: { DeleteRequest?: { Key?: Record<string, unknown> } }[] | undefined = keys
-        .slice(i, i + 25)
-        .map((Key) => ({ DeleteRequest: { Key } }));
-      for (let attempt = 0; requests?.length && attempt < 8; attempt++) {
-        if (attempt) await sleep(50 * 2 ** attempt);
+      let requests: { DeleteRequest?: { Key?: Record<string, unknown> } }[] = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      const done = await retry({ attempts: 8, backoff: { baseMs: 50 } }, async () => {
         const out: BatchWriteCommandOutput = await this.db.send(new BatchWriteCommand({ RequestItems: { [membersTable]: requests as never } }));
-        requests = out.UnprocessedItems?.[membersTable];
-      }
-      if (requests?.length) throw new Error(`BatchWrite left ${requests.length} memberships undeleted`);
+        requests = out.UnprocessedItems?.[membersTable] ?? [];
+        return requests.length ? RETRY : true;
+      });
+      if (done === RETRY) throw new Error(`BatchWrite left ${requests.length} memberships undeleted`);
     }
   }
 
@@ -205,12 +203,7 @@ export class ConversationsTable {
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (err) {
-      const e = err as { name?: string; CancellationReasons?: { Code?: string }[] };
-      const reasons = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-      const concurrent =
-        e.name === 'TransactionConflictException' ||
-        (e.name === 'TransactionCanceledException' && reasons.some((r) => r === 'ConditionalCheckFailed' || r === 'TransactionConflict'));
-      if (concurrent) throw new ConcurrentChangeError(reasons);
+      if (lostToConcurrentWrite(err)) throw new ConcurrentChangeError(cancellationReasons(err).map((r) => r?.Code ?? 'None'));
       throw err;
     }
   }
@@ -231,4 +224,3 @@ function roleCheck(membersTable: string, conversationId: string, actor: Actor): 
   return { ConditionCheck: roleGuarded(membersTable, conversationId, actor) };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -7,6 +7,7 @@ import {
   type QueryCommandInput,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
+import { cancellationReasons, isConditionalCheckFailed, isTransactionCancelled, isTransactionConflict, type CancellationReason } from '@shared/platform';
 import type { ChatEvent } from '../events/chat-event';
 import type { ReadState } from '../messages/message';
 import type { StoredLastMessage } from '../conversations/conversation';
@@ -51,14 +52,6 @@ const OUTBOX = 'OUTBOX#';
 type Item = Record<string, unknown>;
 type Db = Pick<DynamoDBDocumentClient, 'send'>;
 
-const CANCELLED = 'TransactionCanceledException';
-interface CancellationReason {
-  Code?: string;
-  /** The item as the refused condition saw it, in DynamoDB's wire format (errors are not unmarshalled). */
-  Item?: Record<string, { N?: string }>;
-}
-const cancellationReasons = (err: unknown): (CancellationReason | undefined)[] =>
-  (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
 const reasonCodes = (err: unknown): (string | undefined)[] => cancellationReasons(err).map((r) => r?.Code);
 /** The conversation's lastSeq from a refused update's old image; undefined when the item is gone. */
 function counterIn(item: CancellationReason['Item']): number | undefined {
@@ -66,9 +59,6 @@ function counterIn(item: CancellationReason['Item']): number | undefined {
   const seq = Number(item.lastSeq?.N ?? 0);
   return Number.isSafeInteger(seq) ? seq : undefined;
 }
-const isCancelled = (err: unknown) => (err as Error)?.name === CANCELLED;
-/** Another transaction touched the same items at the same moment; the caller retries. */
-const isCollision = (err: unknown) => (err as Error)?.name === 'TransactionConflictException';
 
 /**
  * MessageStore on DynamoDB: the `Messages` table, plus the counter and preview attributes of
@@ -150,8 +140,8 @@ export class DynamoMessageStore implements MessageStore {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return { kind: 'appended' };
     } catch (err) {
-      if (isCollision(err)) return { kind: 'contended' };
-      if (!isCancelled(err)) throw err;
+      if (isTransactionConflict(err)) return { kind: 'contended' };
+      if (!isTransactionCancelled(err)) throw err;
       const [counter, membership, , idempotency] = cancellationReasons(err);
       if (membership?.Code === 'ConditionalCheckFailed') return { kind: 'notMember' };
       if (idempotency?.Code === 'ConditionalCheckFailed') {
@@ -251,7 +241,7 @@ export class DynamoMessageStore implements MessageStore {
         await this.db.send(new UpdateCommand(update));
         return 'replaced';
       } catch (err) {
-        if ((err as Error).name === 'ConditionalCheckFailedException') return 'superseded';
+        if (isConditionalCheckFailed(err)) return 'superseded';
         throw err;
       }
     }
@@ -274,8 +264,8 @@ export class DynamoMessageStore implements MessageStore {
       );
       return 'replaced';
     } catch (err) {
-      if (isCollision(err)) return 'candidateChanged';
-      if (!isCancelled(err)) throw err;
+      if (isTransactionConflict(err)) return 'candidateChanged';
+      if (!isTransactionCancelled(err)) throw err;
       const [preview, candidate] = reasonCodes(err);
       if (preview === 'ConditionalCheckFailed') return 'superseded';
       return candidate === 'ConditionalCheckFailed' || candidate === 'TransactionConflict' || preview === 'TransactionConflict'
@@ -298,7 +288,7 @@ export class DynamoMessageStore implements MessageStore {
       );
     } catch (err) {
       // A newer message, or a newer version of this one, is shown already.
-      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      if (!isConditionalCheckFailed(err)) throw err;
     }
   }
 
@@ -317,7 +307,7 @@ export class DynamoMessageStore implements MessageStore {
       );
       return { kind: 'moved', state: toReadState(out.Attributes!) };
     } catch (err) {
-      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      if (!isConditionalCheckFailed(err)) throw err;
     }
     const current = await this.db.send(new GetCommand({ TableName: members, Key: { conversationId, userId }, ConsistentRead: true }));
     return current.Item ? { kind: 'behind', state: toReadState(current.Item) } : { kind: 'notMember' };
@@ -390,7 +380,7 @@ export class DynamoMessageStore implements MessageStore {
       );
       return true;
     } catch (err) {
-      if (isCancelled(err) || isCollision(err)) return false;
+      if (isTransactionCancelled(err) || isTransactionConflict(err)) return false;
       throw err;
     }
   }
@@ -438,7 +428,7 @@ export class DynamoMessageStore implements MessageStore {
       );
       return true;
     } catch (err) {
-      if (isCancelled(err) || isCollision(err)) return false;
+      if (isTransactionCancelled(err) || isTransactionConflict(err)) return false;
       throw err;
     }
   }

@@ -5,7 +5,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { batchGetItems } from '@shared/platform/aws/batch-get';
+import { batchGetItems, isConditionalCheckFailed } from '@shared/platform';
 import { normaliseForSearch, type SearchHit, type SearchPosition, type UserProfile, type UserSearchField } from '../users/user';
 
 const toPublicProfile = (item: Record<string, unknown>): UserProfile => ({
@@ -53,7 +53,7 @@ export class UsersTable {
         }),
       )
       .catch((err) => {
-        if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+        if (!isConditionalCheckFailed(err)) throw err;
       });
   }
 

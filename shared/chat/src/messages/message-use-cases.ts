@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { conflict, forbidden, notFound } from '@shared/platform/errors';
+import { conflict, forbidden, logger, notFound, retry, RETRY, type RetryPolicy } from '@shared/platform';
 import { chatEvent, type ChatEvent, type DurableEventType, type EventPublisher } from '../events/chat-event';
-import { logger } from '@shared/platform/observability/logger';
-import { canManageMembers, type Membership } from '../index';
+import { canManageMembers, type Membership } from '../members/membership';
 import { decodeBeforeCursor, encodeBeforeCursor } from './cursor';
 import { MESSAGE_LIMITS, messageContent, previewOf, type Message, type MessagePage, type ReadState } from './message';
 import type { StoredLastMessage } from '../conversations/conversation';
@@ -94,8 +93,10 @@ export class MessageUseCases {
     const contentHash = sha256(content);
     const { conversationId, senderId, clientMessageId } = input;
     const deadline = this.clock().getTime() + this.sendBudgetMs;
-    let conversation = await this.store.conversation(conversationId);
-    for (let attempt = 1; attempt <= this.maxSendAttempts && (attempt === 1 || this.clock().getTime() < deadline); attempt++) {
+    // What the last attempt learnt of the counter; undefined: read it (again).
+    let conversation: ConversationState | undefined;
+    const sent = await retry(this.sendRetries(() => this.clock().getTime() < deadline), async (attempt) => {
+      conversation ??= await this.store.conversation(conversationId);
       if (!conversation) throw notFound('Conversation not found');
       const message: StoredMessage = {
         messageId: this.newId(),
@@ -118,12 +119,11 @@ export class MessageUseCases {
         case 'duplicate':
           return { message: await this.firstSend(conversationId, outcome, contentHash), created: false };
         case 'contended':
-          this.metrics.count('MessageSendRetries');
-          await this.sleep(this.backoffMs(attempt));
-          conversation =
-            outcome.lastSeq === undefined ? await this.store.conversation(conversationId) : { ...conversation, lastSeq: outcome.lastSeq };
+          conversation = outcome.lastSeq === undefined ? undefined : { ...conversation, lastSeq: outcome.lastSeq };
+          return RETRY;
       }
-    }
+    });
+    if (sent !== RETRY) return sent;
     logger.warn('message.send_busy', { conversationId });
     throw conflict('Conversation is busy; retry the send (with the same clientMessageId)');
   }
@@ -153,20 +153,21 @@ export class MessageUseCases {
   async edit(input: { conversationId: string; userId: string; messageId: string; content: string; correlationId: string }): Promise<Message> {
     const content = messageContent(input.content);
     const { conversationId, userId, messageId } = input;
-    for (let attempt = 1; attempt <= this.maxChangeAttempts; attempt++) {
+    const edited = await retry({ attempts: this.maxChangeAttempts }, async () => {
       const { conversation } = await this.access(conversationId, userId);
       const current = await this.existing(conversationId, messageId);
       if (current.senderId !== userId) throw forbidden('Only the author can edit a message');
       if (current.deleted) throw conflict('The message was deleted and can no longer be edited');
       const editedAt = this.clock().toISOString();
-      if (!(await this.store.edit(current, { content, editedAt }, { anyRole: true }))) continue;
+      if (!(await this.store.edit(current, { content, editedAt }, { anyRole: true }))) return RETRY;
       const edited: StoredMessage = { ...current, content, editedAt, version: current.version + 1 };
       await this.refreshPreview(edited);
       logger.info('message.edited', { conversationId, messageId, seq: edited.seq });
       await this.announce(conversation, 'message.edited', toMessage(edited), input.correlationId);
       return toMessage(edited);
-    }
-    throw conflict('The message is being changed by someone else; retry');
+    });
+    if (edited === RETRY) throw conflict('The message is being changed by someone else; retry');
+    return edited;
   }
 
   /**
@@ -175,7 +176,7 @@ export class MessageUseCases {
    */
   async delete(input: { conversationId: string; userId: string; messageId: string; correlationId: string }): Promise<Message> {
     const { conversationId, userId, messageId } = input;
-    for (let attempt = 1; attempt <= this.maxChangeAttempts; attempt++) {
+    const deleted = await retry({ attempts: this.maxChangeAttempts }, async () => {
       const { conversation, membership } = await this.access(conversationId, userId);
       const current = await this.existing(conversationId, messageId);
       if (current.deleted) return toMessage(current);
@@ -183,7 +184,7 @@ export class MessageUseCases {
       if (!asAuthor && !canManageMembers(membership.role)) throw forbidden('Only the author or a conversation owner/admin can delete a message');
       const deletedAt = this.clock().toISOString();
       const who = asAuthor ? { anyRole: true as const } : { roles: ['owner', 'admin'] as const };
-      if (!(await this.store.tombstone(current, { deletedBy: userId, deletedAt }, who))) continue;
+      if (!(await this.store.tombstone(current, { deletedBy: userId, deletedAt }, who))) return RETRY;
       const tombstone: StoredMessage = { ...current, content: null, deleted: true, deletedAt, deletedBy: userId, version: current.version + 1 };
       await this.repairPreview(tombstone);
       logger.info('message.deleted', { conversationId, messageId, seq: tombstone.seq, byAuthor: asAuthor });
@@ -194,8 +195,9 @@ export class MessageUseCases {
         input.correlationId,
       );
       return toMessage(tombstone);
-    }
-    throw conflict('The message is being changed by someone else; retry');
+    });
+    if (deleted === RETRY) throw conflict('The message is being changed by someone else; retry');
+    return deleted;
   }
 
   /** Records that the caller has read up to this message; a read position never moves backwards. */
@@ -248,14 +250,14 @@ export class MessageUseCases {
    * The conversation's activity time stays put so a deletion does not reorder anyone's list.
    */
   private async repairPreview(deleted: StoredMessage): Promise<void> {
-    for (let attempt = 1; attempt <= this.maxChangeAttempts; attempt++) {
+    const repaired = await retry({ attempts: this.maxChangeAttempts }, async () => {
       const conversation = await this.store.conversation(deleted.conversationId);
-      if (conversation?.lastMessage?.messageId !== deleted.messageId) return;
+      if (conversation?.lastMessage?.messageId !== deleted.messageId) return true;
       const fallback = await this.store.newestVisibleBefore(deleted.conversationId, deleted.seq);
       const outcome = await this.store.replaceLastMessage(deleted.conversationId, deleted.messageId, fallback && lastMessageOf(fallback));
-      if (outcome !== 'candidateChanged') return;
-    }
-    logger.warn('message.preview_not_repaired', { conversationId: deleted.conversationId, messageId: deleted.messageId });
+      return outcome === 'candidateChanged' ? RETRY : true;
+    });
+    if (repaired === RETRY) logger.warn('message.preview_not_repaired', { conversationId: deleted.conversationId, messageId: deleted.messageId });
   }
 
   /**
@@ -304,8 +306,15 @@ export class MessageUseCases {
    * Exponential backoff with full jitter: contending senders spread out more the longer they
    * collide, so a hot conversation keeps committing instead of everyone retrying in lockstep.
    */
-  private backoffMs(attempt: number): number {
-    return Math.round(this.random() * Math.min(1000, 10 * 2 ** Math.min(attempt, 7)));
+  private sendRetries(keepTrying: () => boolean): RetryPolicy {
+    return {
+      attempts: this.maxSendAttempts,
+      backoff: { baseMs: 10, capMs: 1000 },
+      keepTrying,
+      onRetry: () => this.metrics.count('MessageSendRetries'),
+      sleep: this.sleep,
+      random: this.random,
+    };
   }
 }
 

@@ -1,4 +1,5 @@
 import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { retry, RETRY } from '../retry';
 
 /**
  * Every item of `table` with one of `keys` (deduplicated by the caller), in BatchGetItem calls of
@@ -11,14 +12,14 @@ export async function batchGetItems(
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   for (let i = 0; i < keys.length; i += 100) {
-    let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
-    for (let attempt = 0; pending?.length && attempt < 5; attempt++) {
-      if (attempt) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+    let pending: Record<string, unknown>[] = keys.slice(i, i + 100);
+    const done = await retry({ attempts: 5, backoff: { baseMs: 50 } }, async () => {
       const out: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
       items.push(...(out.Responses?.[table] ?? []));
-      pending = out.UnprocessedKeys?.[table]?.Keys;
-    }
-    if (pending?.length) throw new Error(`BatchGet left ${pending.length} keys unprocessed`);
+      pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
+      return pending.length ? RETRY : true;
+    });
+    if (done === RETRY) throw new Error(`BatchGet left ${pending.length} keys unprocessed`);
   }
   return items;
 }

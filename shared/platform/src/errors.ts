@@ -22,4 +22,3 @@ export const conflict = (message: string) => new AppError(409, 'CONFLICT', messa
 export const payloadTooLarge = (message: string, field?: string) => new AppError(413, 'PAYLOAD_TOO_LARGE', message, field);
 export const rateLimited = (message = 'Too many requests') => new AppError(429, 'RATE_LIMITED', message);
 
-export const isAppError = (err: unknown): err is AppError => err instanceof AppError;

@@ -64,4 +64,4 @@ export async function invoke<R>(invocation: Invocation, hooks: InvocationHooks<R
 }
 
 /** A mistake of the client's (4xx): answered and logged at info, never an alarm. */
-export const isClientError = (err: unknown): err is AppError => err instanceof AppError && err.status < 500;
+const isClientError = (err: unknown): err is AppError => err instanceof AppError && err.status < 500;

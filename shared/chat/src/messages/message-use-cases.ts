@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { conflict, forbidden, logger, notFound, retry, RETRY, type RetryPolicy } from '@shared/platform';
 import { chatEvent, type ChatEvent, type DurableEventType, type EventPublisher } from '../events/chat-event';
-import { canManageMembers, type Membership } from '../members/membership';
+import { canManageMembers, MANAGER_ROLES, type Membership } from '../members/membership';
 import { decodeBeforeCursor, encodeBeforeCursor } from './cursor';
 import { MESSAGE_LIMITS, messageContent, previewOf, type Message, type MessagePage, type ReadState } from './message';
 import type { StoredLastMessage } from '../conversations/conversation';
@@ -183,7 +183,7 @@ export class MessageUseCases {
       const asAuthor = current.senderId === userId;
       if (!asAuthor && !canManageMembers(membership.role)) throw forbidden('Only the author or a conversation owner/admin can delete a message');
       const deletedAt = this.clock().toISOString();
-      const who = asAuthor ? { anyRole: true as const } : { roles: ['owner', 'admin'] as const };
+      const who = asAuthor ? { anyRole: true as const } : { roles: MANAGER_ROLES };
       if (!(await this.store.tombstone(current, { deletedBy: userId, deletedAt }, who))) return RETRY;
       const tombstone: StoredMessage = { ...current, content: null, deleted: true, deletedAt, deletedBy: userId, version: current.version + 1 };
       await this.repairPreview(tombstone);

@@ -7,9 +7,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, SERVICE_DIRS } from './local/stack';
-
-const SERVERLESS_BIN = path.join(ROOT, 'node_modules/serverless/bin/serverless.js');
+import { commandLine } from './lib/args';
+import { ROOT, SERVERLESS_BIN, SERVICE_DIRS } from './lib/paths';
 
 export interface PackagedFunction {
   name: string;
@@ -130,8 +129,7 @@ function readJson(file: string): unknown {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const services = args.filter((a) => !a.startsWith('--'));
+  const { positionals: services } = commandLine('npm run package:all [-- service …]', {});
   const started = Date.now();
   try {
     const packaged = await packageServices({ services, log: (l) => console.log(l) });

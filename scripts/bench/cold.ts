@@ -15,7 +15,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { packageServices, PackageError, type PackagedFunction, type PackagedService } from '../package-all';
-import { ROOT, SERVICE_DIRS } from '../local/stack';
+import { commandLine } from '../lib/args';
+import { ROOT, SERVICE_DIRS } from '../lib/paths';
 import { bundleComposition, type BundleComposition } from './bundle-composition';
 import { kb, markdownTable, median, ms, runContext } from './report';
 import { extractZip, zipEntries } from './zip';
@@ -44,13 +45,12 @@ interface FunctionUnderTest {
 }
 
 const argv = process.argv.slice(2);
-const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-const RUNS = Number(option('--runs') ?? 7);
-const SERVICES = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--runs');
+const { values: options, positionals: SERVICES } = commandLine('npm run bench:cold [-- --runs 7] [service …]', { runs: { type: 'string' } }, argv);
+const RUNS = Number(options.runs ?? 7);
 
 async function main(): Promise<void> {
   if (!Number.isInteger(RUNS) || RUNS < 1) {
-    console.error(`bench:cold: --runs must be a whole number of at least 1, not ${option('--runs')}`);
+    console.error(`bench:cold: --runs must be a whole number of at least 1, not ${options.runs}`);
     process.exitCode = 2;
     return;
   }

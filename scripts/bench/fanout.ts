@@ -16,14 +16,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import WebSocket, { WebSocketServer } from 'ws';
+import { mapLimited } from '@shared/platform/concurrency';
+import type { DeliveryReport } from '../../realTimeService/src/fan-out';
+import { ACCOUNT_PASSWORD, createAccount } from '../lib/accounts';
+import { commandLine } from '../lib/args';
+import { requestJson } from '../lib/http';
+import type { Endpoints } from '../lib/local-stack';
 import { sleep } from '../local/processes';
-import { startStack, type Endpoints } from '../local/stack';
+import { startStack } from '../local/stack';
 import { markdownTable, median, ms, percentile, runContext } from './report';
 
 const argv = process.argv.slice(2);
-const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-const SIZES = (option('--sizes') ?? '2,10,50,200').split(',').map(Number);
-const MESSAGES = Number(option('--messages') ?? 20);
+const { values: options } = commandLine('npm run bench:fanout [-- --sizes 2,10,50,200] [--messages 20]', { sizes: { type: 'string' }, messages: { type: 'string' } }, argv);
+const SIZES = (options.sizes ?? '2,10,50,200').split(',').map(Number);
+const MESSAGES = Number(options.messages ?? 20);
 
 /** Sign-ups and socket connects in flight at once: enough to be quick, few enough for 2 cores. */
 const USER_CONCURRENCY = 4;
@@ -39,15 +45,11 @@ const RUN_DEADLINE_MS = 10 * 60_000;
 // ---------------------------------------------------------------------------------------------
 // The stack's output: every line to a log file, `fanout.completed` lines kept by event id.
 
-interface FanoutLine {
+/** realTimeService's `fanout.completed` line: the delivery report and what the fan-out cost. */
+interface FanoutLine extends DeliveryReport {
   eventId: string;
   eventType: string;
   conversationId: string;
-  recipients: number;
-  connections: number;
-  delivered: number;
-  gone: number;
-  failed: number;
   dynamoRequests: number;
   durationMs: number;
 }
@@ -81,21 +83,12 @@ class StackOutput {
 // HTTP clients of the services.
 
 async function call<T>(base: string, method: string, urlPath: string, expected: number[], options: { token?: string; body?: unknown } = {}): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${base}${urlPath}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-  const text = await response.text();
-  const failed = () => new Error(`${method} ${urlPath} → ${response.status} ${text.slice(0, 300)}`);
-  let body: (T & { errorType?: string }) | undefined;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    throw failed();
+  const answer = await requestJson<(T & { errorType?: string }) | string | undefined>(`${base}${urlPath}`, { method, ...options });
+  // Not JSON, or serverless offline's own error body for a timed-out or crashed handler (sometimes as a 200).
+  if (!expected.includes(answer.status) || typeof answer.body === 'string' || answer.body?.errorType) {
+    throw new Error(`${method} ${urlPath} → ${answer.status} ${answer.text.slice(0, 300)}`);
   }
-  // serverless offline answers a timed-out or crashed handler with its own error body, sometimes as a 200.
-  if (!expected.includes(response.status) || body?.errorType) throw failed();
-  return body as T;
+  return answer.body as T;
 }
 
 interface BenchUser {
@@ -105,14 +98,11 @@ interface BenchUser {
 
 async function createUsers(e: Endpoints, count: number, runId: string): Promise<BenchUser[]> {
   const auth = e.auth!;
-  const password = 'Passw0rdX';
   const createOne = async (i: number, attempt: number): Promise<BenchUser> => {
     const email = `bench-${runId}-${i}-${attempt}@example.com`;
     try {
-      const { userId } = await call<{ userId: string }>(auth, 'POST', '/signUp', [201], { body: { email, password, fullName: `Bench User ${i}` } });
-      await call(auth, 'POST', '/confirmSignUp', [200], { body: { email, code: e.confirmationCode } });
-      const { accessToken } = await call<{ accessToken: string }>(auth, 'POST', '/signIn', [200], { body: { email, password } });
-      return { userId, token: accessToken };
+      const { userId, accessToken } = await createAccount(auth, { email, password: ACCOUNT_PASSWORD, fullName: `Bench User ${i}` }, e.confirmationCode);
+      return { userId: userId!, token: accessToken };
     } catch (err) {
       // Setup, not measurement: on a busy machine a cold function can time out; start over with a fresh email.
       if (attempt >= 3) throw err;
@@ -496,19 +486,6 @@ function report(results: SizeResult[], elapsedMs: number, logFile: string): stri
 }
 
 // ---------------------------------------------------------------------------------------------
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 function progress(line: string): void {
   process.stderr.write(`[bench:fanout] ${line}\n`);

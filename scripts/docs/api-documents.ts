@@ -8,6 +8,9 @@ import { MessageSchema } from '@shared/chat/messages';
 import { ConversationViewSchema } from '../../connectService/src/conversation-view';
 import { MemberViewSchema } from '../../connectService/src/members';
 import { FoundUserSchema } from '../../connectService/src/user-search';
+import { DEFAULT_REGION } from '../lib/local-aws';
+import { DEFAULT_PORTS } from '../lib/local-stack';
+import { ROOT } from '../lib/paths';
 import { loadService } from '../local/serverless-yml';
 
 /*
@@ -20,7 +23,6 @@ import { loadService } from '../local/serverless-yml';
  * is written once below.
  */
 
-const ROOT = path.resolve(__dirname, '../..');
 export const API_DOCS_DIR = path.join(ROOT, 'docs/api');
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -28,12 +30,12 @@ const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'ut
 const HTTP_SERVICES: Record<string, { description: string; localPort: number }> = {
   authService: {
     description: 'Sign-up, confirmation, sign-in and sign-out on a Cognito user pool. The four sign-up/sign-in routes are public.',
-    localPort: 4001,
+    localPort: DEFAULT_PORTS.auth,
   },
-  connectService: { description: 'Conversations, members, direct conversations and user search.', localPort: 4002 },
+  connectService: { description: 'Conversations, members, direct conversations and user search.', localPort: DEFAULT_PORTS.connect },
   messageService: {
     description: 'Messages: ordered (per-conversation `seq` 1, 2, 3 … without gaps), idempotent sends, history, edits, deletes and read state.',
-    localPort: 4003,
+    localPort: DEFAULT_PORTS.message,
   },
 };
 
@@ -159,7 +161,7 @@ async function openApi(serviceName: string): Promise<Record<string, unknown>> {
     openapi: '3.1.0',
     info: { title: `${serviceName} HTTP API`, version: VERSION, description: `${about.description} Generated from the code by \`npm run docs:api\`; the contract is ../shared/contract.md.` },
     servers: [
-      { url: 'https://{apiId}.execute-api.{region}.amazonaws.com', variables: { apiId: { default: 'apiId' }, region: { default: 'ap-south-1' } } },
+      { url: 'https://{apiId}.execute-api.{region}.amazonaws.com', variables: { apiId: { default: 'apiId' }, region: { default: DEFAULT_REGION } } },
       { url: `http://127.0.0.1:${about.localPort}`, description: 'The local stack (npm start)' },
     ],
     security: [{ cognito: [] }],
@@ -231,8 +233,8 @@ async function asyncApi(): Promise<Record<string, unknown>> {
         'Generated from the code by `npm run docs:api`.',
     },
     servers: {
-      aws: { host: '{apiId}.execute-api.{region}.amazonaws.com', pathname: '/{stage}', protocol: 'wss', variables: { apiId: { default: 'apiId' }, region: { default: 'ap-south-1' }, stage: { default: 'dev' } } },
-      local: { host: '127.0.0.1:4010', protocol: 'ws', description: 'The local stack (npm start)' },
+      aws: { host: '{apiId}.execute-api.{region}.amazonaws.com', pathname: '/{stage}', protocol: 'wss', variables: { apiId: { default: 'apiId' }, region: { default: DEFAULT_REGION }, stage: { default: 'dev' } } },
+      local: { host: `127.0.0.1:${DEFAULT_PORTS.websocket}`, protocol: 'ws', description: 'The local stack (npm start)' },
     },
     channels: {
       chat: {

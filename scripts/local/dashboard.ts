@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { CloudWatchClient, GetDashboardCommand, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { localClientConfig } from '../lib/local-aws';
 import { localApiIds } from '../ops/api-ids';
 import { dashboardBody, dashboardName, type DashboardBody, type MetricRow, type Widget } from '../ops/dashboard-definition';
 
@@ -118,7 +119,7 @@ export async function renderDashboard(cw: CloudWatchClient, body: DashboardBody,
 }
 
 export async function startDashboard(o: DashboardServerOptions): Promise<DashboardServer> {
-  const cw = new CloudWatchClient({ region: o.region, endpoint: o.cloudwatchUrl, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const cw = new CloudWatchClient({ ...localClientConfig(o.region, o.cloudwatchUrl), maxAttempts: 1 });
   const builtIn = dashboardBody(o.stage, o.region, localApiIds(o.stage));
   const page = fs.readFileSync(PAGE, 'utf8');
 

@@ -1,3 +1,4 @@
+import type { AppendEvent } from '../local-cloud/aws/logs';
 import type { LocalAws } from '../local-cloud/aws/server';
 
 // serverless-offline's own lines: one after each invocation that returned, one when a handler threw.
@@ -20,7 +21,7 @@ export function recordLambdaTelemetry(aws: LocalAws, service: string, stage: str
   if (report) {
     const [, , requestId, duration, billed] = report;
     aws.cloudwatch.putMetricData('AWS/Lambda', [datum('Invocations', 1, 'Count'), datum('Errors', 0, 'Count'), datum('Duration', Number(duration), 'Milliseconds')]);
-    aws.logs.append(`/aws/lambda/${functionName}`, `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]local`, [
+    appendFunctionLog(aws, functionName, [
       // Lambda's own layout (tools such as `serverless logs` split it on tabs); memory is not measured locally.
       `REPORT RequestId: ${requestId}\tDuration: ${duration} ms\tBilled Duration: ${billed} ms\tMemory Size: n/a\tMax Memory Used: n/a`,
     ]);
@@ -28,4 +29,9 @@ export function recordLambdaTelemetry(aws: LocalAws, service: string, stage: str
     aws.cloudwatch.putMetricData('AWS/Lambda', [datum('Invocations', 1, 'Count'), datum('Errors', 1, 'Count')]);
   }
   return true;
+}
+
+/** Lines into a function's log group as Lambda writes them: /aws/lambda/<function name>, a stream named by the date. */
+export function appendFunctionLog(aws: LocalAws, functionName: string, events: AppendEvent[]): void {
+  aws.logs.append(`/aws/lambda/${functionName}`, `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]local`, events);
 }

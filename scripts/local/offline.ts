@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { SERVERLESS_BIN } from '../lib/paths';
 import { startProcess, waitForPort, type ManagedProcess } from './processes';
 
 export interface OfflinePorts {
@@ -6,8 +7,6 @@ export interface OfflinePorts {
   lambda: number;
   websocket: number;
 }
-
-const SERVERLESS_BIN = path.resolve(__dirname, '../../node_modules/serverless/bin/serverless.js');
 
 /**
  * One service under `serverless offline` (bundled by serverless-esbuild, like the deployed zip).

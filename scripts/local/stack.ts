@@ -4,60 +4,19 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { stageNames, type DeploymentNames, type ParameterKey } from '@shared/platform/config/deployment-names';
+import { DEFAULT_REGION, endpointEnv, LOCAL_ACCOUNT_ID, LOCAL_CONFIRMATION_CODE, LOCAL_CREDENTIALS_ENV, localClientConfig } from '../lib/local-aws';
+import { DEFAULT_PORTS, type Endpoints, type Ports } from '../lib/local-stack';
+import { ROOT, SERVICE_DIRS } from '../lib/paths';
 import { startLocalAws, type LocalAws } from '../local-cloud/aws/server';
 import { startLocalCognito, type LocalCognito } from '../local-cloud/cognito';
 import { startDashboard } from './dashboard';
 import { createTables, startDynamoDb } from './dynamodb';
-import { recordLambdaTelemetry } from './lambda-telemetry';
+import { appendFunctionLog, recordLambdaTelemetry } from './lambda-telemetry';
 import { startOffline } from './offline';
 import { assertPortFree, freePort, hasCommand, startProcess, waitForPort, type ManagedProcess } from './processes';
 import { startRedis } from './redis';
 import { loadService, snsSubscriptionsOf, tablesOf, type ServerlessService } from './serverless-yml';
-
-export const ROOT = path.resolve(__dirname, '../..');
-export const SERVICE_DIRS = ['authService', 'connectService', 'messageService', 'realTimeService'] as const;
-export const ACCOUNT_ID = '000000000000';
-export const TOPIC_NAME = 'chat-message-topic';
-
-/** Fixed default ports of the local stack (README "Ports"); every one can be overridden. */
-export const DEFAULT_PORTS = {
-  auth: 4001,
-  connect: 4002,
-  message: 4003,
-  realtimeHttp: 4004,
-  websocket: 4010,
-  dynamodb: 4020,
-  cognito: 4021,
-  aws: 4022,
-  redis: 4023,
-  dashboard: 4030,
-  lambdaBase: 4101,
-  websocketBase: 4201,
-};
-export type Ports = typeof DEFAULT_PORTS;
-
-export interface Endpoints {
-  auth?: string;
-  connect?: string;
-  message?: string;
-  websocket?: string;
-  /** The local dashboard page (operations guide §6). */
-  dashboard?: string;
-  dynamodb: string;
-  cognito: string;
-  ssm: string;
-  sns: string;
-  cloudwatch: string;
-  logs: string;
-  redis: string;
-  region: string;
-  userPoolId: string;
-  clientId: string;
-  stage: string;
-  confirmationCode: string;
-  topicArn: string;
-  lambda: Record<string, string>;
-}
 
 export interface StackOptions {
   /** 'free' picks unused ports (tests); otherwise defaults overridden by what is given. */
@@ -119,19 +78,22 @@ const HTTP_PORT_OF: Record<string, keyof Ports> = {
  * Starts the whole backend on local stand-ins: DynamoDB Local, cognito-local (behind a proxy that
  * adds what it lacks), redis-server, the SSM/SNS/CloudWatch/Logs stand-in, then every service under
  * `serverless offline`. Tables come from each serverless.yml; SSM parameters are seeded with the
- * contract's names. Stops everything it started if any step fails.
+ * contract's names, every one of them (a value per key of parameters.ts). Names follow the stage
+ * as deployed ones do (deployment-names.ts): stage dev has the operations guide's names.
+ * Stops everything it started if any step fails.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   checkPrerequisites();
   const progress = options.progress ?? (() => undefined);
   const output = options.output ?? (() => undefined);
-  const region = options.region ?? 'ap-south-1';
+  const region = options.region ?? DEFAULT_REGION;
   const stage = options.stage ?? 'dev';
-  const confirmationCode = options.confirmationCode ?? '123456';
+  const names = stageNames(stage);
+  const confirmationCode = options.confirmationCode ?? LOCAL_CONFIRMATION_CODE;
   const ports = await resolvePorts(options.ports);
   const persist = options.persistDir ? path.resolve(options.persistDir) : undefined;
   const runDir = persist ?? fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'chat-stack-'));
-  const services = (options.services ?? SERVICE_DIRS).filter((s) => fs.existsSync(path.join(ROOT, s, 'serverless.yml'))).map((s) => loadService(path.join(ROOT, s)));
+  const services = (options.services ?? SERVICE_DIRS).filter((s) => fs.existsSync(path.join(ROOT, s, 'serverless.yml'))).map((s) => loadService(path.join(ROOT, s), names));
   const started: { stop(): Promise<void> }[] = [];
   // Each stack bundles into its own folder in every service, apart from `serverless package`'s
   // `.esbuild` and from any other stack (a test run beside `npm start`).
@@ -167,7 +129,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       startLocalAws({
         port: ports.aws,
         region,
-        accountId: ACCOUNT_ID,
+        accountId: LOCAL_ACCOUNT_ID,
         dataFile: persist ? path.join(dataDir('aws'), 'state.json') : undefined,
         resolveLambda: (fn) => {
           const owner = functionOwner.get(fn);
@@ -180,7 +142,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const dashboard = await startDashboard({ port: ports.dashboard, cloudwatchUrl: aws.url, region, stage, log: (l) => output('dashboard', l) }).then(track(started));
 
     const url = (port: number) => `http://127.0.0.1:${port}`;
-    const awsClientConfig = { region, endpoint: aws.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+    const awsClientConfig = localClientConfig(region, aws.url);
     const dynamoClient = new DynamoDBClient({ ...awsClientConfig, endpoint: url(ports.dynamodb) });
     const tables = services.flatMap(tablesOf);
     const created = await createTables(dynamoClient, tables);
@@ -188,43 +150,39 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     progress(`tables: ${tables.map((t) => t.TableName).join(', ')}${created.length < tables.length ? ' (kept from disk where present)' : ''}`);
 
     const sns = new SNSClient(awsClientConfig);
-    const topicArn = (await sns.send(new CreateTopicCommand({ Name: TOPIC_NAME }))).TopicArn!;
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: names.chatTopic }))).TopicArn!;
     const websocketUrl = `ws://127.0.0.1:${ports.websocket}`;
-    await seedParameters(new SSMClient(awsClientConfig), {
-      '/WEBSOCKET_DOMAIN': `http://127.0.0.1:${ports.websocket}`,
-      '/WEBSOCKET_STAGE': stage,
-      '/SNS_TOPIC_ARN': topicArn,
-      '/REDIS_HOST': '127.0.0.1',
-      '/REDIS_PORT': String(ports.redis),
-      '/ENABLE_METRICS': String(options.enableMetrics ?? false),
-      '/CLIENT_ID': cognito.clientId,
-      '/COGNITO_USER_POOL_ID': cognito.userPoolId,
-      '/USERS_TABLE_NAME': 'Users',
-      '/MESSAGE_TABLE_NAME': 'Messages',
-      '/WEBSOCKET_TABLE_NAME': 'websocket-connections',
-      '/CONVERSATION_MEMBERS_TABLE': 'conversation-members-table',
-      '/CONVERSATIONS_TABLE_NAME': 'conversations',
+    await seedParameters(new SSMClient(awsClientConfig), names, {
+      websocketDomain: `http://127.0.0.1:${ports.websocket}`,
+      websocketStage: stage,
+      snsTopicArn: topicArn,
+      redisHost: '127.0.0.1',
+      redisPort: String(ports.redis),
+      enableMetrics: String(options.enableMetrics ?? false),
+      clientId: cognito.clientId,
+      userPoolId: cognito.userPoolId,
+      usersTable: names.usersTable,
+      messagesTable: names.messagesTable,
+      connectionsTable: names.connectionsTable,
+      membersTable: names.membersTable,
+      conversationsTable: names.conversationsTable,
     }, Boolean(persist));
-    progress('SSM parameters seeded');
+    progress(`SSM parameters seeded${names.ssmPrefix ? ` under ${names.ssmPrefix}/` : ''}`);
 
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: url(ports.dynamodb),
-      AWS_ENDPOINT_URL_SSM: aws.url,
-      AWS_ENDPOINT_URL_SNS: aws.url,
-      AWS_ENDPOINT_URL_CLOUDWATCH: aws.url,
-      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: aws.url,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
+      ...LOCAL_CREDENTIALS_ENV,
+      ...endpointEnv({ dynamodb: url(ports.dynamodb), cognito: cognito.url, ssm: aws.url, sns: aws.url, cloudwatch: aws.url, logs: aws.url }),
       CONFIG_TTL_SECONDS: String(options.configTtlSeconds ?? 5),
       NODE_NO_WARNINGS: '1',
       SLS_TELEMETRY_DISABLED: '1',
       SLS_NOTIFICATIONS_MODE: 'off',
       SERVERLESS_PLATFORM_STAGE: '',
       ESBUILD_WORK_FOLDER: esbuildFolder,
+      // The functions have it from serverless.yml; the local workers from here.
+      SSM_PREFIX: names.ssmPrefix,
     };
     delete env.NODE_OPTIONS; // e.g. a debugger flag from the parent would break the workers
 
@@ -262,7 +220,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       for (const sub of snsSubscriptionsOf(service)) {
         const arn = (await sns.send(new CreateTopicCommand({ Name: sub.topic }))).TopicArn!;
         await sns.send(
-          new SubscribeCommand({ TopicArn: arn, Protocol: 'lambda', Endpoint: `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${service.service}-${stage}-${sub.functionName}` }),
+          new SubscribeCommand({ TopicArn: arn, Protocol: 'lambda', Endpoint: `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${service.service}-${stage}-${sub.functionName}` }),
         );
       }
     }
@@ -319,10 +277,14 @@ const track =
     return x;
   };
 
-async function seedParameters(ssm: SSMClient, values: Record<string, string>, keepExisting: boolean): Promise<void> {
+/**
+ * Puts every contract parameter under the deployment's name. A value per key of parameters.ts, no
+ * more and no less: a parameter added there does not type-check here until the stack seeds it.
+ */
+async function seedParameters(ssm: SSMClient, names: DeploymentNames, values: Record<ParameterKey, string>, keepExisting: boolean): Promise<void> {
   await Promise.all(
-    Object.entries(values).map(([Name, Value]) =>
-      ssm.send(new PutParameterCommand({ Name, Value, Type: 'String', Overwrite: !keepExisting || Name === '/REDIS_PORT' })).catch((err) => {
+    (Object.entries(values) as [ParameterKey, string][]).map(([key, Value]) =>
+      ssm.send(new PutParameterCommand({ Name: names.parameters[key], Value, Type: 'String', Overwrite: !keepExisting || key === 'redisPort' })).catch((err) => {
         if ((err as Error).name !== 'ParameterAlreadyExists') throw err;
       }),
     ),
@@ -351,9 +313,7 @@ function forwardLine(aws: LocalAws, service: string, line: string, output: (sour
     const entry = JSON.parse(line.slice(start)) as { functionName?: string; timestamp?: string };
     if (!entry.functionName) return;
     const timestamp = entry.timestamp ? Date.parse(entry.timestamp) : Date.now();
-    aws.logs.append(`/aws/lambda/${entry.functionName}`, `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]local`, [
-      { timestamp, message: line.slice(start) },
-    ]);
+    appendFunctionLog(aws, entry.functionName, [{ timestamp, message: line.slice(start) }]);
   } catch {
     /* not a structured line */
   }

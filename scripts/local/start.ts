@@ -9,15 +9,23 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_PORTS, PrerequisiteError, ROOT, startStack, type Ports, type Stack } from './stack';
+import { commandLine } from '../lib/args';
+import { DEFAULT_PORTS, type Ports } from '../lib/local-stack';
+import { LOCAL_DATA_DIR, LOCAL_ENDPOINTS_FILE } from '../lib/paths';
+import { PrerequisiteError, startStack, type Stack } from './stack';
 
-const argv = process.argv.slice(2);
-const args = new Set(argv);
-const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-const logFile = option('--log-file');
+const { values: args } = commandLine('npm start -- [--persist] [--quiet] [--free-ports] [--endpoints-file F] [--log-file L] [--config-ttl N]', {
+  persist: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  'free-ports': { type: 'boolean' },
+  'endpoints-file': { type: 'string' },
+  'log-file': { type: 'string' },
+  'config-ttl': { type: 'string' },
+});
+const logFile = args['log-file'];
 const logStream = logFile ? fs.createWriteStream(logFile) : undefined;
-const quiet = args.has('--quiet') || Boolean(logStream);
-const endpointsFile = path.resolve(option('--endpoints-file') ?? path.join(ROOT, '.local/endpoints.json'));
+const quiet = Boolean(args.quiet) || Boolean(logStream);
+const endpointsFile = path.resolve(args['endpoints-file'] ?? LOCAL_ENDPOINTS_FILE);
 
 const portOverrides: Partial<Ports> = {};
 for (const key of Object.keys(DEFAULT_PORTS) as (keyof Ports)[]) {
@@ -63,9 +71,9 @@ async function main(): Promise<void> {
 
   try {
     stack = await startStack({
-      ports: args.has('--free-ports') ? 'free' : portOverrides,
-      configTtlSeconds: option('--config-ttl') ? Number(option('--config-ttl')) : undefined,
-      persistDir: args.has('--persist') ? path.join(ROOT, '.local/data') : undefined,
+      ports: args['free-ports'] ? 'free' : portOverrides,
+      configTtlSeconds: args['config-ttl'] ? Number(args['config-ttl']) : undefined,
+      persistDir: args.persist ? LOCAL_DATA_DIR : undefined,
       confirmationCode: process.env.CHAT_CONFIRMATION_CODE,
       progress: say,
       output: (source, line) => {

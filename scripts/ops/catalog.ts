@@ -1,4 +1,8 @@
-import { ALL_PARAMETERS, type ParameterName } from '@shared/platform/config/parameters';
+import { MESSAGE_ID_INDEX } from '@shared/chat/adapters/dynamo-message-store';
+import { USER_CONVERSATIONS_INDEX } from '@shared/chat/adapters/members-table';
+import { USER_SEARCH_INDEXES } from '@shared/chat/adapters/users-table';
+import { GUIDE_NAMES } from '@shared/platform/config/deployment-names';
+import { ALL_PARAMETERS, Parameter, type ParameterName } from '@shared/platform/config/parameters';
 
 /*
  * The names operators work with, exactly as the contract and the operations guide spell them.
@@ -42,26 +46,31 @@ export function lambdaFunctions(stage: string): LambdaFunction[] {
   );
 }
 
-/** Table name (default, as in SSM) → the indexes the code relies on. */
+/**
+ * Table name (the guide's, as stage dev has it in SSM) → the indexes the code relies on. Another
+ * stage's table is `target.names.qualify(<name>)` (Users-prod); the commands read the names from SSM.
+ */
 export const TABLES: Record<string, { parameter: ParameterName; indexes: string[] }> = {
-  Users: { parameter: '/USERS_TABLE_NAME', indexes: ['nameSearchIndex', 'emailSearchIndex'] },
-  Messages: { parameter: '/MESSAGE_TABLE_NAME', indexes: ['messageIdIndex'] },
-  conversations: { parameter: '/CONVERSATIONS_TABLE_NAME', indexes: [] },
-  'conversation-members-table': { parameter: '/CONVERSATION_MEMBERS_TABLE', indexes: ['userConversationsIndex'] },
-  'websocket-connections': { parameter: '/WEBSOCKET_TABLE_NAME', indexes: ['userIdIndex'] },
+  Users: { parameter: Parameter.usersTable, indexes: [USER_SEARCH_INDEXES.name.indexName, USER_SEARCH_INDEXES.email.indexName] },
+  Messages: { parameter: Parameter.messagesTable, indexes: [MESSAGE_ID_INDEX] },
+  conversations: { parameter: Parameter.conversationsTable, indexes: [] },
+  'conversation-members-table': { parameter: Parameter.membersTable, indexes: [USER_CONVERSATIONS_INDEX] },
+  // realTimeService's own (USER_ID_INDEX in its connections-table.ts): named here so the tools work without that folder.
+  'websocket-connections': { parameter: Parameter.connectionsTable, indexes: ['userIdIndex'] },
 };
 
 export const PARAMETERS = ALL_PARAMETERS;
 
-export const METRICS_NAMESPACE = 'RealTimeChat';
+export { METRICS_NAMESPACE } from '@shared/platform/observability/metrics';
 /** The contract's custom metrics, published while /ENABLE_METRICS is "true" (see docs/operations.md). */
 export const CUSTOM_METRICS = ['MessagesPublished', 'FanoutFailures', 'ActiveConnections'] as const;
 /** The services' other custom metrics: each counts something going wrong or being retried. */
 export const PROBLEM_METRICS = ['EventPublishFailures', 'EventsRedelivered', 'MessageSendRetries', 'EphemeralDropped'] as const;
 
-export const ALARM_TOPIC = 'workshop-alarms';
-export const EVENTS_TOPIC = 'chat-message-topic';
-export const REDIS_LOG_GROUP = '/aws/elasticache/realtime-redis';
+/** The guide's names (stage dev's); a stage's own are in `target.names` (deployment-names.ts). */
+export const ALARM_TOPIC = GUIDE_NAMES.alarmTopic;
+export const EVENTS_TOPIC = GUIDE_NAMES.chatTopic;
+export const REDIS_LOG_GROUP = GUIDE_NAMES.redisLogGroup;
 
 /**
  * The names an API of a service can have: the one this project's serverless.yml sets first (it

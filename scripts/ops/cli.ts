@@ -2,7 +2,7 @@
  * `npm run ops -- <command> [options]`: the operations guide's steps as commands, against AWS
  * (default credential chain, --stage, --region) or the local stack (--local). See docs/operations.md.
  */
-import { parseArgs } from 'node:util';
+import { ArgsError, parseCommandLine, type OptionsConfig } from '../lib/args';
 import type { Command, OptionSpec } from './command';
 import { alarmsCommand } from './commands/alarms';
 import { dashboardCommand } from './commands/dashboard';
@@ -22,6 +22,7 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   local: { type: 'boolean', description: 'act on the local stack (reads .local/endpoints.json)' },
   endpoints: { type: 'string', description: 'act on the local stack described by this endpoints file (implies --local)' },
   stage: { type: 'string', description: 'AWS stage (default dev)' },
+  'name-qualifier': { type: 'string', description: "the stage's name qualifier, if deployed with one (default: none for dev, else the stage)" },
   region: { type: 'string', description: 'AWS region (default: AWS_REGION, else ap-south-1)' },
   json: { type: 'boolean', description: 'machine-readable output' },
   help: { type: 'boolean', description: 'show help' },
@@ -58,16 +59,13 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     io.err(`${name ? `unknown command "${name}"` : 'no command given'}\n\n${usage()}`);
     return 2;
   }
-  let parsed: ReturnType<typeof parseArgs>;
+  let parsed: ReturnType<typeof parseCommandLine<OptionsConfig>>;
   try {
-    parsed = parseArgs({
-      args: argv.filter((_, i) => i !== argv.indexOf(command.name)),
-      options: { ...GLOBAL_OPTIONS, ...command.options, help: { type: 'boolean', short: 'h' } } as never,
-      allowPositionals: true,
-      strict: true,
-    });
+    const options: OptionsConfig = { ...GLOBAL_OPTIONS, ...command.options, help: { type: 'boolean', short: 'h' } };
+    parsed = parseCommandLine(options, argv.filter((_, i) => i !== argv.indexOf(command.name)));
   } catch (err) {
-    io.err(`${errorText(err).replace(/^TypeError \[\w+\]: /, '')}\n\n${usage(command)}`);
+    if (!(err instanceof ArgsError)) throw err;
+    io.err(`${err.message}\n\n${usage(command)}`);
     return 2;
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
@@ -76,7 +74,13 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     return 0;
   }
   try {
-    const target = resolveTarget({ local: values.local as boolean, endpoints: values.endpoints as string, stage: values.stage as string, region: values.region as string });
+    const target = resolveTarget({
+      local: values.local as boolean,
+      endpoints: values.endpoints as string,
+      stage: values.stage as string,
+      region: values.region as string,
+      nameQualifier: values['name-qualifier'] as string | undefined,
+    });
     return await command.run({ target, values, positionals: parsed.positionals, io });
   } catch (err) {
     if (err instanceof UsageError) {

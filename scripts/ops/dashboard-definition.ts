@@ -1,3 +1,4 @@
+import { stageNames, type DeploymentNames } from '@shared/platform/config/deployment-names';
 import type { ApiIds } from './api-ids';
 import { CUSTOM_METRICS, METRICS_NAMESPACE, PROBLEM_METRICS, SERVICE_FUNCTIONS, SERVICES, TABLES } from './catalog';
 
@@ -36,7 +37,7 @@ const PERIOD = 60;
  * goes to CloudWatch (PutDashboard) and to the local dashboard page, which draws it from the
  * local CloudWatch stand-in.
  */
-export function dashboardBody(stage: string, region: string, apis: ApiIds): DashboardBody {
+export function dashboardBody(stage: string, region: string, apis: ApiIds, names: DeploymentNames = stageNames(stage)): DashboardBody {
   const widgets: Widget[] = [];
   let y = 0;
   const row = (height: number, items: Omit<Widget, 'x' | 'y' | 'height'>[]) => {
@@ -58,7 +59,7 @@ export function dashboardBody(stage: string, region: string, apis: ApiIds): Dash
     type: 'text',
     width: 24,
     properties: {
-      markdown: `# Real-time chat (${stage})\nCustom metrics need \`/ENABLE_METRICS\` = \`true\` (\`npm run ops -- ssm set /ENABLE_METRICS true\`). Logs: \`npm run ops -- logs --tail\`. Health: \`npm run ops -- health\`.`,
+      markdown: `# Real-time chat (${stage})\nCustom metrics need \`${names.parameters.enableMetrics}\` = \`true\` (\`npm run ops -- ssm set /ENABLE_METRICS true\`). Logs: \`npm run ops -- logs --tail\`. Health: \`npm run ops -- health\`.`,
     },
   }]);
   const customStat: Record<string, string> = { ActiveConnections: 'Maximum' };
@@ -69,7 +70,7 @@ export function dashboardBody(stage: string, region: string, apis: ApiIds): Dash
   row(6, SERVICES.map((s) => metric(`${s} Lambda Errors`, 6, 'Sum', SERVICE_FUNCTIONS[s].map((fn) => lambda('Errors', s, fn)))));
   row(6, SERVICES.map((s) => metric(`${s} Lambda Duration (ms)`, 6, 'Average', SERVICE_FUNCTIONS[s].map((fn) => lambda('Duration', s, fn)))));
   row(6, SERVICES.map((s) => metric(`${s} Lambda Invocations`, 6, 'Sum', SERVICE_FUNCTIONS[s].map((fn) => lambda('Invocations', s, fn)))));
-  const tables = Object.keys(TABLES);
+  const tables = Object.keys(TABLES).map((t) => names.qualify(t));
   row(6, [
     metric('DynamoDB throttles', 8, 'Sum', tables.flatMap((t) => [
       ['AWS/DynamoDB', 'ReadThrottleEvents', 'TableName', t, { label: `${t} read` }],

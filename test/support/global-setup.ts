@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ROOT } from '../../scripts/lib/paths';
 
 /**
  * Starts one whole local stack (every service, every stand-in) on free ports for the integration
@@ -13,12 +14,11 @@ export default async function globalSetup(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-test-'));
   const endpointsFile = path.join(dir, 'endpoints.json');
   const logFile = path.join(dir, 'stack.log');
-  const root = path.resolve(__dirname, '../..');
   const started = Date.now();
   const child = spawn(
     process.execPath,
     [require.resolve('tsx/cli'), 'scripts/local/start.ts', '--free-ports', '--endpoints-file', endpointsFile, '--log-file', logFile, '--config-ttl', '2'],
-    { cwd: root, detached: true, stdio: 'ignore', env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+    { cwd: ROOT, detached: true, stdio: 'ignore', env: { ...process.env, NODE_NO_WARNINGS: '1' } },
   );
   let exitCode: number | null = null;
   child.on('exit', (code) => (exitCode = code ?? -1));

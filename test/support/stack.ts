@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import type { Endpoints, Ports } from '../../scripts/local/stack';
+import { localClientConfig } from '../../scripts/lib/local-aws';
+import type { Endpoints, Ports } from '../../scripts/lib/local-stack';
 
 export type TestEndpoints = Endpoints & { ports: Ports; logFile: string; stackPid: number };
 
@@ -12,6 +13,5 @@ export function endpoints(): TestEndpoints {
 
 /** AWS SDK client settings for the stand-ins (dummy credentials, the stack's region). */
 export function awsConfig(endpoint: string) {
-  const e = endpoints();
-  return { region: e.region, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  return localClientConfig(endpoints().region, endpoint);
 }

@@ -5,6 +5,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { LOCAL_ACCOUNT_ID } from '../../lib/local-aws';
 import { CloudWatchService } from './cloudwatch';
 import { LogsService } from './logs';
 import { AwsError, decodeQuery, readBody, replyJson, replyXml, type JsonDialect, type Rec, type Service } from './protocol';
@@ -44,7 +45,7 @@ interface JsonRoute extends JsonDialect { service?: Service }
 interface QueryRoute { service: Service; xmlns: string }
 
 export async function startLocalAws(opts: LocalAwsOptions): Promise<LocalAws> {
-  const accountId = opts.accountId ?? '000000000000';
+  const accountId = opts.accountId ?? LOCAL_ACCOUNT_ID;
   const log = opts.log ?? ((line: string) => console.warn(`[local-aws] ${line}`));
   const ssm = new SsmService(opts.region, accountId);
   const sns = new SnsService({

@@ -12,6 +12,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import readline from 'node:readline';
+import { requestJson } from '../../lib/http';
+import { LOCAL_CONFIRMATION_CODE } from '../../lib/local-aws';
 import { freePort } from '../../local/processes';
 import { createProxyHandler } from './proxy';
 import { assertRegion, issuerDomain, LOCAL_CLIENT_ID, localUserPoolId, PASSWORD_POLICY, writeSeed } from './seed';
@@ -37,7 +39,7 @@ export interface StartLocalCognitoOptions {
   region: string;
   /** A fresh folder per run; the caller creates and removes it. */
   dataDir: string;
-  /** Every confirmation code; default '123456'. */
+  /** Every confirmation code; default LOCAL_CONFIRMATION_CODE ('123456'). */
   confirmationCode?: string;
   /** Receives cognito-local's output (codes included) and the proxy's notes, one line at a time. */
   log?: (line: string) => void;
@@ -59,7 +61,7 @@ export async function startLocalCognito(opts: StartLocalCognitoOptions): Promise
   assertRegion(opts.region);
   const log = opts.log ?? (() => undefined);
   const host = opts.host ?? '127.0.0.1';
-  const confirmationCode = opts.confirmationCode ?? '123456';
+  const confirmationCode = opts.confirmationCode ?? LOCAL_CONFIRMATION_CODE;
   const preventUserExistenceErrors = opts.preventUserExistenceErrors ?? false;
   const userPoolId = localUserPoolId(opts.region);
   const clientId = LOCAL_CLIENT_ID;
@@ -268,22 +270,8 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-function getJson(url: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          try {
-            if (res.statusCode !== 200) throw new Error(`GET ${url}: HTTP ${res.statusCode}`);
-            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-          } catch (e) {
-            reject(e);
-          }
-        });
-        res.on('error', reject);
-      })
-      .on('error', reject);
-  });
+async function getJson(url: string): Promise<unknown> {
+  const answer = await requestJson(url);
+  if (answer.status !== 200) throw new Error(`GET ${url}: HTTP ${answer.status}`);
+  return JSON.parse(answer.text);
 }

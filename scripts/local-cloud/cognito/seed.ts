@@ -10,6 +10,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { LOCAL_ACCOUNT_ID } from '../../lib/local-aws';
 
 export interface PasswordPolicy {
   MinimumLength: number;
@@ -113,7 +114,7 @@ export async function writeSeed(o: SeedOptions): Promise<void> {
     Options: {
       Id: o.userPoolId,
       Name: 'local-chat-users',
-      Arn: `arn:aws:cognito-idp:${o.region}:000000000000:userpool/${o.userPoolId}`,
+      Arn: `arn:aws:cognito-idp:${o.region}:${LOCAL_ACCOUNT_ID}:userpool/${o.userPoolId}`,
       CreationDate: now,
       LastModifiedDate: now,
       // Sign-in with the email address: SignUp takes the email as Username, Cognito stores the

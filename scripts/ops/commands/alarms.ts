@@ -7,8 +7,9 @@ import {
   type Statistic,
 } from '@aws-sdk/client-cloudwatch';
 import { CreateTopicCommand, ListSubscriptionsByTopicCommand, ListTopicsCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { stageNames, type DeploymentNames } from '@shared/platform/config/deployment-names';
 import { findApiIds, type ApiIds } from '../api-ids';
-import { ALARM_TOPIC, lambdaFunctions, METRICS_NAMESPACE } from '../catalog';
+import { lambdaFunctions, METRICS_NAMESPACE } from '../catalog';
 import { stringOption, type Command } from '../command';
 import { table, UsageError } from '../output';
 
@@ -31,10 +32,11 @@ const FIVE_MINUTES = 300;
 /**
  * The alerting baseline of operations guide §4: the guide's two alarms by their names, plus
  * API Gateway 5xx per HTTP API, Lambda Throttles per function, and the fan-out failure metric.
- * Names outside the `dev` stage carry the stage, so stages sharing an account do not collide.
+ * Names carry the stage's name qualifier as every account-unique name does (none for dev,
+ * `rt-message-errors-prod` for prod), so stages sharing an account do not collide.
  */
-export function alarmPlan(stage: string, apis: ApiIds): AlarmSpec[] {
-  const suffix = stage === 'dev' ? '' : `-${stage}`;
+export function alarmPlan(stage: string, apis: ApiIds, names: DeploymentNames = stageNames(stage)): AlarmSpec[] {
+  const suffix = names.suffix;
   const base = { Statistic: 'Sum' as Statistic, Period: FIVE_MINUTES, EvaluationPeriods: 1, Threshold: 1, TreatMissingData: 'notBreaching' };
   const atLeastOne = { ...base, ComparisonOperator: 'GreaterThanOrEqualToThreshold' as ComparisonOperator };
   const plan: AlarmSpec[] = [
@@ -50,15 +52,15 @@ export function alarmPlan(stage: string, apis: ApiIds): AlarmSpec[] {
       ...base,
       ComparisonOperator: 'GreaterThanThreshold',
       AlarmName: `ddb-messages-throttles${suffix}`,
-      AlarmDescription: 'Write throttling on the Messages table',
+      AlarmDescription: `Write throttling on the ${names.messagesTable} table`,
       Namespace: 'AWS/DynamoDB',
       MetricName: 'WriteThrottleEvents',
-      Dimensions: [{ Name: 'TableName', Value: 'Messages' }],
+      Dimensions: [{ Name: 'TableName', Value: names.messagesTable }],
     },
     {
       ...atLeastOne,
       AlarmName: `rt-fanout-failures${suffix}`,
-      AlarmDescription: 'Events snsFanoutHandler could not deliver (custom metric; needs /ENABLE_METRICS=true)',
+      AlarmDescription: `Events snsFanoutHandler could not deliver (custom metric; needs ${names.parameters.enableMetrics}=true)`,
       Namespace: METRICS_NAMESPACE,
       MetricName: 'FanoutFailures',
       Dimensions: [],
@@ -66,7 +68,7 @@ export function alarmPlan(stage: string, apis: ApiIds): AlarmSpec[] {
     {
       ...atLeastOne,
       AlarmName: `rt-event-publish-failures${suffix}`,
-      AlarmDescription: 'Durable events that could not be published to chat-message-topic (custom metric; needs /ENABLE_METRICS=true)',
+      AlarmDescription: `Durable events that could not be published to ${names.chatTopic} (custom metric; needs ${names.parameters.enableMetrics}=true)`,
       Namespace: METRICS_NAMESPACE,
       MetricName: 'EventPublishFailures',
       Dimensions: [],
@@ -153,11 +155,11 @@ export const alarmsCommand: Command = {
   usage: 'alarms [--email you@example.com] [--topic workshop-alarms] [--dry-run] [--json]',
   options: {
     email: { type: 'string', description: 'subscribe this address to the alarm topic (once; AWS mails a confirmation link)' },
-    topic: { type: 'string', description: `alarm topic name (default ${ALARM_TOPIC})` },
+    topic: { type: 'string', description: "alarm topic name (default workshop-alarms, with the stage's name qualifier outside dev: workshop-alarms-<stage>)" },
     'dry-run': { type: 'boolean', description: 'print what would be created or changed, change nothing' },
   },
   async run({ target, values, io }) {
-    const topicName = stringOption(values, 'topic') ?? ALARM_TOPIC;
+    const topicName = stringOption(values, 'topic') ?? target.names.alarmTopic;
     const email = stringOption(values, 'email');
     if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new UsageError(`--email: "${email}" is not an email address`);
     const dryRun = Boolean(values['dry-run']);
@@ -165,7 +167,7 @@ export const alarmsCommand: Command = {
     const cw = new CloudWatchClient(target.client('cloudwatch'));
     try {
       const apis = await findApiIds(target);
-      const plan = alarmPlan(target.stage, apis);
+      const plan = alarmPlan(target.stage, apis, target.names);
       const missingApis = ['authService', 'connectService', 'messageService'].filter((s) => !(s in apis.http));
       if (missingApis.length) io.err(`no HTTP API found for ${missingApis.join(', ')} (not deployed to stage ${target.stage}?): their 5xx alarms are left out`);
 

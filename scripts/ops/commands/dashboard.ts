@@ -14,7 +14,7 @@ export const dashboardCommand: Command = {
   async run({ target, values, io }) {
     const name = stringOption(values, 'name') ?? dashboardName(target.stage);
     const apis = await findApiIds(target);
-    const body = dashboardBody(target.stage, target.region, apis);
+    const body = dashboardBody(target.stage, target.region, apis, target.names);
     if (!apis.websocket) io.err(`no WebSocket API found for realTimeService on stage ${target.stage}: its widget stays empty`);
     if (values['dry-run']) {
       io.out(JSON.stringify(body, null, 2));

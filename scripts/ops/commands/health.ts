@@ -5,6 +5,8 @@ import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import Redis from 'ioredis';
 import WebSocket from 'ws';
+import { Parameter, type ParameterName } from '@shared/platform/config/parameters';
+import { AccountError, createAccount, signIn, type AccountStep } from '../../lib/accounts';
 import { PARAMETERS, TABLES } from '../catalog';
 import { listOption, stringOption, type Command } from '../command';
 import { errorText, table, UsageError } from '../output';
@@ -42,24 +44,24 @@ const HOST = /^[A-Za-z0-9.-]{1,253}$/;
 /** What a sensible value of each parameter looks like (table names are checked against DynamoDB too). */
 export function parameterProblem(name: string, value: string, region: string): string | undefined {
   switch (name) {
-    case '/WEBSOCKET_DOMAIN':
+    case Parameter.websocketDomain:
       return /^(https?:\/\/)?[A-Za-z0-9.-]+(:\d{1,5})?(\/[\w.-]*)*$/.test(value) ? undefined : 'not a domain name or http(s) URL';
-    case '/WEBSOCKET_STAGE':
+    case Parameter.websocketStage:
       return /^[A-Za-z0-9_-]{1,128}$/.test(value) ? undefined : 'not a stage name';
-    case '/SNS_TOPIC_ARN': {
+    case Parameter.snsTopicArn: {
       const m = /^arn:aws[\w-]*:sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256})$/.exec(value);
       if (!m) return 'not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)';
       return m[1] === region ? undefined : `topic is in ${m[1]}, not ${region}`;
     }
-    case '/REDIS_HOST':
+    case Parameter.redisHost:
       return HOST.test(value) ? undefined : 'not a host name or IP address';
-    case '/REDIS_PORT':
+    case Parameter.redisPort:
       return /^\d{1,5}$/.test(value) && Number(value) >= 1 && Number(value) <= 65535 ? undefined : 'not a port number (1-65535)';
-    case '/ENABLE_METRICS':
+    case Parameter.enableMetrics:
       return ['true', 'false'].includes(value) ? undefined : 'must be "true" or "false"';
-    case '/CLIENT_ID':
+    case Parameter.clientId:
       return /^[\w+]{1,128}$/.test(value) ? undefined : 'not a Cognito app client id';
-    case '/COGNITO_USER_POOL_ID': {
+    case Parameter.userPoolId: {
       const m = /^([\w-]+)_[0-9A-Za-z]+$/.exec(value);
       if (!m) return 'not a user pool id (<region>_<id>)';
       return m[1] === region ? undefined : `user pool is in ${m[1]}, not ${region}`;
@@ -147,32 +149,32 @@ export async function checkWebSocket(url: string, token: string, timeoutMs: numb
   }
 }
 
+const HEALTH_CHECK_USER = { email: 'ops-health-check@example.com', password: 'HealthCheck1', fullName: 'Ops Health Check' };
+const STEP: Record<AccountStep, string> = { signUp: 'sign-up', confirmSignUp: 'confirmation', signIn: 'sign-in' };
+
 /** Locally, a dedicated health-check user signs up (once), is confirmed and signs in through authService. */
 async function localToken(target: Target): Promise<string> {
   const e = target.endpoints!;
-  if (!e.auth) fail('authService is not running in the local stack (needed to sign the health-check user in)');
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${e.auth}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-correlation-id': `ops-health-${randomUUID()}` }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
-  };
-  const email = 'ops-health-check@example.com';
-  const password = 'HealthCheck1';
-  let signIn = await post('/signIn', { email, password });
-  if (signIn.status !== 200) {
-    const signUp = await post('/signUp', { email, password, fullName: 'Ops Health Check' });
-    if (![201, 409].includes(signUp.status)) fail(`health-check user sign-up answered ${signUp.status}`);
-    const confirm = await post('/confirmSignUp', { email, code: e.confirmationCode });
-    if (![200, 409].includes(confirm.status)) fail(`health-check user confirmation answered ${confirm.status}`);
-    signIn = await post('/signIn', { email, password });
+  if (!e.auth) return fail('authService is not running in the local stack (needed to sign the health-check user in)');
+  const options = { headers: () => ({ 'x-correlation-id': `ops-health-${randomUUID()}` }), existing: true };
+  const { email, password } = HEALTH_CHECK_USER;
+  const signedIn = await signIn(e.auth, email, password, options).catch((err: unknown) => {
+    if (err instanceof AccountError) return undefined; // not signed up (or not confirmed) yet
+    throw err;
+  });
+  if (signedIn) return signedIn.accessToken;
+  try {
+    return (await createAccount(e.auth, HEALTH_CHECK_USER, e.confirmationCode, options)).accessToken;
+  } catch (err) {
+    if (err instanceof AccountError) fail(`health-check user ${STEP[err.step]} answered ${err.status}`);
+    throw err;
   }
-  if (signIn.status !== 200 || typeof signIn.body.accessToken !== 'string') fail(`health-check user sign-in answered ${signIn.status}`);
-  return signIn.body.accessToken as string;
 }
 
 function websocketUrlOf(target: Target, params: Params): string | undefined {
   if (target.local) return target.endpoints!.websocket;
-  const domain = params['/WEBSOCKET_DOMAIN'];
-  const stage = params['/WEBSOCKET_STAGE'];
+  const domain = params[Parameter.websocketDomain];
+  const stage = params[Parameter.websocketStage];
   if (!domain || !stage) return undefined;
   const host = domain.replace(/^\w+:\/\//, '').replace(/\/.*$/, '');
   return `wss://${host}/${stage}`;
@@ -187,11 +189,12 @@ export async function runHealthChecks(target: Target, o: HealthOptions): Promise
     const params: Params = {};
     let ssmChecks: CheckResult[];
     try {
-      const read = await withTimeout(readParameters(ssm, PARAMETERS), o.timeoutMs * 3, 'SSM GetParameters');
-      for (const [name, p] of read.found) params[name] = p.Value;
+      // Read under the stage's names (/prod/… outside dev), kept by the contract's.
+      const read = await withTimeout(readParameters(ssm, PARAMETERS.map((name) => target.names.parameter(name))), o.timeoutMs * 3, 'SSM GetParameters');
+      for (const name of PARAMETERS) params[name] = read.found.get(target.names.parameter(name))?.Value;
       ssmChecks = await Promise.all(
         PARAMETERS.map((name) =>
-          timed(`ssm ${name}`, o.skip, async () => {
+          timed(`ssm ${target.names.parameter(name)}`, o.skip, async () => {
             const value = params[name] ?? fail('missing');
             const problem = parameterProblem(name, value, target.region);
             return problem ? fail(`${value}: ${problem}`) : value;
@@ -201,16 +204,16 @@ export async function runHealthChecks(target: Target, o: HealthOptions): Promise
     } catch (err) {
       ssmChecks = [{ name: 'ssm', status: 'fail', detail: errorText(err), durationMs: 0 }];
     }
-    const need = (name: string) => params[name] ?? fail(`${name} is missing or unreadable, see above`);
+    const need = (name: ParameterName) => params[name] ?? fail(`${target.names.parameter(name)} is missing or unreadable, see above`);
 
     const checks: Promise<CheckResult>[] = [
       timed('sns topic', o.skip, async () => {
-        const arn = need('/SNS_TOPIC_ARN');
+        const arn = need(Parameter.snsTopicArn);
         const out = await withTimeout(sns.send(new GetTopicAttributesCommand({ TopicArn: arn })), o.timeoutMs, 'GetTopicAttributes');
         return `${arn} (${out.Attributes?.SubscriptionsConfirmed ?? '?'} subscription(s))`;
       }),
       ...Object.entries(TABLES).map(([defaultName, t]) =>
-        timed(`dynamodb ${defaultName}`, o.skip, async () => {
+        timed(`dynamodb ${target.names.qualify(defaultName)}`, o.skip, async () => {
           const name = need(t.parameter);
           const out = await withTimeout(dynamodb.send(new DescribeTableCommand({ TableName: name })), o.timeoutMs, 'DescribeTable').catch((err: Error) =>
             fail(err.name === 'ResourceNotFoundException' ? `table ${name} does not exist` : errorText(err)),
@@ -229,17 +232,17 @@ export async function runHealthChecks(target: Target, o: HealthOptions): Promise
         }),
       ),
       timed('redis', o.skip, async () => {
-        const host = o.redisHost ?? need('/REDIS_HOST');
-        const port = o.redisPort ?? Number(need('/REDIS_PORT'));
+        const host = o.redisHost ?? need(Parameter.redisHost);
+        const port = o.redisPort ?? Number(need(Parameter.redisPort));
         return checkRedis(host, port, o.timeoutMs, o.redisTls ?? !target.local);
       }),
       timed('cognito user pool', o.skip, async () => {
-        const id = need('/COGNITO_USER_POOL_ID');
+        const id = need(Parameter.userPoolId);
         const out = await withTimeout(cognito.send(new DescribeUserPoolCommand({ UserPoolId: id })), o.timeoutMs, 'DescribeUserPool');
         return `${id} ${out.UserPool?.Name ?? ''}`.trim();
       }),
       timed('cognito app client', o.skip, async () => {
-        const [pool, id] = [need('/COGNITO_USER_POOL_ID'), need('/CLIENT_ID')];
+        const [pool, id] = [need(Parameter.userPoolId), need(Parameter.clientId)];
         const out = await withTimeout(cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: pool, ClientId: id })), o.timeoutMs, 'DescribeUserPoolClient');
         const flows = out.UserPoolClient?.ExplicitAuthFlows ?? [];
         if (!target.local && !flows.includes('ALLOW_USER_PASSWORD_AUTH')) fail(`client ${id} does not allow USER_PASSWORD_AUTH (signIn needs it)`);
@@ -275,7 +278,7 @@ export const healthCommand: Command = {
     const timeoutMs = Number(stringOption(values, 'timeout') ?? 5000);
     if (!Number.isInteger(timeoutMs) || timeoutMs < 100) throw new UsageError('--timeout takes milliseconds (at least 100)');
     const redisPort = stringOption(values, 'redis-port');
-    if (redisPort !== undefined && parameterProblem('/REDIS_PORT', redisPort, target.region)) throw new UsageError('--redis-port takes a port number');
+    if (redisPort !== undefined && parameterProblem(Parameter.redisPort, redisPort, target.region)) throw new UsageError('--redis-port takes a port number');
     const redisTls = stringOption(values, 'redis-tls');
     if (redisTls !== undefined && !['true', 'false'].includes(redisTls)) throw new UsageError('--redis-tls takes true or false');
     const results = await runHealthChecks(target, {

@@ -1,5 +1,6 @@
 import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, type Dimension, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { Parameter } from '@shared/platform/config/parameters';
 import { CUSTOM_METRICS, METRICS_NAMESPACE, PROBLEM_METRICS } from '../catalog';
 import { listOption, stringOption, type Command } from '../command';
 import { parseSince, table } from '../output';
@@ -79,16 +80,17 @@ export const metricsCommand: Command = {
     const start = new Date(end.getTime() - parseSince(stringOption(values, 'since') ?? '1h', end.getTime()));
     const cw = new CloudWatchClient(target.client('cloudwatch'));
     const ssm = new SSMClient(target.client('ssm'));
+    const flagName = target.names.parameter(Parameter.enableMetrics);
     try {
       const [metrics, flag] = await Promise.all([
         summariseMetrics(cw, namespace, start, end, listOption(values, 'name')),
-        readParameters(ssm, ['/ENABLE_METRICS']).then((r) => r.found.get('/ENABLE_METRICS')?.Value),
+        readParameters(ssm, [flagName]).then((r) => r.found.get(flagName)?.Value),
       ]);
       if (values.json) {
         io.out(JSON.stringify({ namespace, start: start.toISOString(), end: end.toISOString(), enableMetrics: flag, metrics }, null, 2));
         return 0;
       }
-      io.out(`${namespace} on ${target.describe()}, ${start.toISOString()} → ${end.toISOString()}; /ENABLE_METRICS = ${flag ?? '(missing)'}`);
+      io.out(`${namespace} on ${target.describe()}, ${start.toISOString()} → ${end.toISOString()}; ${flagName} = ${flag ?? '(missing)'}`);
       if (flag !== 'true' && namespace === METRICS_NAMESPACE) io.out('Custom metrics are off: set them on with `npm run ops -- ssm set /ENABLE_METRICS true`.');
       io.out();
       const rows = metrics.map((m) => [m.name, Object.entries(m.dimensions).map(([k, v]) => `${k}=${v}`).join(',') || '-', fmt(m.sum), fmt(m.samples), fmt(m.max), m.lastSeen ?? '']);

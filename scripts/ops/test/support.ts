@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { endpoints } from '../../../test/support/stack';
+import { ROOT } from '../../lib/paths';
 
-const ROOT = path.resolve(__dirname, '../../..');
+export { sleep } from '../../local/processes';
 
 /** The functions' SSM cache time in the test stack (test/support/global-setup.ts passes --config-ttl 2). */
 export const CONFIG_TTL_MS = 2_000;
@@ -83,5 +83,3 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

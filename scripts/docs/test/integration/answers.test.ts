@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { call, newUser, type HttpAnswer, type TestUser } from '../../../../test/support/http';
 import { endpoints } from '../../../../test/support/stack';
+import { ACCOUNT_PASSWORD } from '../../../lib/accounts';
 import { documentedAnswer } from '../../api-documents';
 
 /**
@@ -34,10 +35,10 @@ describe('docs/api: documented answers', () => {
   it('authService answers as documented', async () => {
     const e = endpoints();
     const email = `docs-${Date.now()}@example.com`;
-    await expectDocumented('signUp', call(e.auth, 'POST', '/signUp', { body: { email, password: 'Passw0rdX', fullName: 'Doc Umented' } }));
+    await expectDocumented('signUp', call(e.auth, 'POST', '/signUp', { body: { email, password: ACCOUNT_PASSWORD, fullName: 'Doc Umented' } }));
     await expectDocumented('resendConfirmationCode', call(e.auth, 'POST', '/resendConfirmationCode', { body: { email } }));
     await expectDocumented('confirmSignUp', call(e.auth, 'POST', '/confirmSignUp', { body: { email, code: e.confirmationCode } }));
-    const signedIn = await expectDocumented('signIn', call(e.auth, 'POST', '/signIn', { body: { email, password: 'Passw0rdX' } }));
+    const signedIn = await expectDocumented('signIn', call(e.auth, 'POST', '/signIn', { body: { email, password: ACCOUNT_PASSWORD } }));
     await expectDocumented('signOut', call(e.auth, 'POST', '/signOut', { token: signedIn.accessToken }));
   });
 

@@ -1,38 +1,18 @@
 // Helpers for the local AWS stand-in tests: SDK client config, the real AWS CLI v2, a fake Lambda Invoke API.
-import { execFile } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { promisify } from 'node:util';
+import { awsCli, LOCAL_ACCOUNT_ID, localClientConfig } from '../../../lib/local-aws';
 import type { LocalAws } from '../server';
 
 export const REGION = 'us-east-1';
-export const ACCOUNT = '000000000000';
+export const ACCOUNT = LOCAL_ACCOUNT_ID;
 // CLI output is arbitrary JSON; tests index into it freely.
 export type Json = any;
 
-export const sdkConfig = (aws: LocalAws) => ({
-  endpoint: aws.url,
-  region: REGION,
-  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  maxAttempts: 1,
-});
+export const sdkConfig = (aws: LocalAws) => ({ ...localClientConfig(REGION, aws.url), maxAttempts: 1 });
 
-const run = promisify(execFile);
-const cliEnv = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: process.env.HOME ?? '/tmp',
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_PAGER: '',
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-};
-
-/** Runs Debian's AWS CLI v2 (`/usr/bin/aws`, not the pyenv v1 shim on PATH) against the stand-in. */
-export async function cli(aws: LocalAws, ...args: string[]): Promise<Json> {
-  const { stdout } = await run('/usr/bin/aws', [...args, '--endpoint-url', aws.url, '--region', REGION, '--output', 'json'], { env: cliEnv });
-  return stdout.trim() ? JSON.parse(stdout) : {};
-}
+/** Runs Debian's AWS CLI v2 against the stand-in. */
+export const cli = (aws: LocalAws, ...args: string[]): Promise<Json> => awsCli<Json>({ endpoint: aws.url, region: REGION }, ...args);
 
 /** Runs the CLI expecting failure; resolves with its stderr. */
 export async function cliError(aws: LocalAws, ...args: string[]): Promise<string> {

@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { ListSubscriptionsByTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { awsConfig, endpoints } from '../../../../test/support/stack';
+import { awsCli as runAwsCli } from '../../../lib/local-aws';
 import { lambdaFunctions } from '../../catalog';
 import { opsJson } from '../support';
 
@@ -28,15 +27,8 @@ async function topicArns(name: string): Promise<string[]> {
   return arns;
 }
 
-const run = promisify(execFile);
-/** Debian's AWS CLI v2 (the pyenv `aws` on PATH is a different v1), the way the guide runs it. */
-async function awsCli(...args: string[]): Promise<any> {
-  const e = endpoints();
-  const { stdout } = await run('/usr/bin/aws', [...args, '--endpoint-url', e.cloudwatch, '--region', e.region, '--output', 'json'], {
-    env: { PATH: '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_PAGER: '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
-  });
-  return stdout.trim() ? JSON.parse(stdout) : {};
-}
+/** The AWS CLI against the stand-ins, the way the guide runs it. */
+const awsCli = (...args: string[]) => runAwsCli<any>({ endpoint: endpoints().cloudwatch, region: endpoints().region }, ...args);
 
 describe('ops alarms', () => {
   it('--dry-run says what it would do and changes nothing', async () => {

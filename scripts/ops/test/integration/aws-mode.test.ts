@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { call, newUser } from '../../../../test/support/http';
 import { endpoints } from '../../../../test/support/stack';
+import { ACCOUNT_PASSWORD } from '../../../lib/accounts';
+import { endpointEnv, LOCAL_CREDENTIALS_ENV } from '../../../lib/local-aws';
 import { eventually, opsIn, SLOW_MACHINE_TIMEOUT_MS } from '../support';
 
 /**
@@ -11,17 +13,11 @@ import { eventually, opsIn, SLOW_MACHINE_TIMEOUT_MS } from '../support';
 function awsEnv(): NodeJS.ProcessEnv {
   const e = endpoints();
   return {
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    ...LOCAL_CREDENTIALS_ENV,
     AWS_REGION: e.region,
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_ENDPOINT_URL_SSM: e.ssm,
-    AWS_ENDPOINT_URL_SNS: e.sns,
-    AWS_ENDPOINT_URL_CLOUDWATCH: e.cloudwatch,
-    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: e.logs,
-    AWS_ENDPOINT_URL_DYNAMODB: e.dynamodb,
-    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: e.cognito,
+    ...endpointEnv(e),
   };
 }
 
@@ -47,7 +43,7 @@ describe('ops commands in AWS mode', () => {
 
   it('logs reads the log groups of the stage it is given', async () => {
     const correlationId = `ops-aws-${randomUUID()}`;
-    await call(endpoints().auth, 'POST', '/signIn', { body: { email: 'nobody@example.com', password: 'Passw0rdX' }, headers: { 'x-correlation-id': correlationId } });
+    await call(endpoints().auth, 'POST', '/signIn', { body: { email: 'nobody@example.com', password: ACCOUNT_PASSWORD }, headers: { 'x-correlation-id': correlationId } });
     const read = () => opsIn({ aws: true, env: awsEnv() }, 'logs', '--stage', 'dev', '--function', 'signIn', '--correlation-id', correlationId, '--json');
     const run = await eventually(read, (r) => r.stdout.includes(correlationId));
     expect(run.code).toBe(0);

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { call, newUser } from '../../../../test/support/http';
 import { endpoints } from '../../../../test/support/stack';
+import { ACCOUNT_PASSWORD } from '../../../lib/accounts';
+import { LOCAL_CREDENTIALS_ENV } from '../../../lib/local-aws';
+import { ROOT, SERVERLESS_BIN } from '../../../lib/paths';
 import { group, TestSocket, users } from '../../../../realTimeService/test/integration/support';
 import { eventually, ops, opsInBackground } from '../support';
 
@@ -22,12 +25,11 @@ const logs = async (...args: string[]) => {
   return entries(parse(run.stdout));
 };
 
-const ROOT = path.resolve(__dirname, '../../../..');
 /** The guide's `serverless logs --function X` from a service folder, pointed at the Logs stand-in through AWS_ENDPOINT_URL. */
 async function serverlessLogs(service: string, fn: string): Promise<string> {
-  const env: NodeJS.ProcessEnv = { ...process.env, AWS_ENDPOINT_URL: endpoints().logs, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', SLS_TELEMETRY_DISABLED: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  const env: NodeJS.ProcessEnv = { ...process.env, AWS_ENDPOINT_URL: endpoints().logs, ...LOCAL_CREDENTIALS_ENV, SLS_TELEMETRY_DISABLED: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   delete env.NODE_OPTIONS;
-  const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'logs', '--function', fn, '--startTime', '15m'], {
+  const { stdout } = await promisify(execFile)(process.execPath, [SERVERLESS_BIN, 'logs', '--function', fn, '--startTime', '15m'], {
     cwd: path.join(ROOT, service),
     env,
     maxBuffer: 64 * 1024 * 1024,
@@ -39,7 +41,7 @@ describe('ops logs', () => {
   it('reads one function\'s structured lines, and finds one correlation id alone', async () => {
     const correlationId = `ops-logs-${randomUUID()}`;
     const email = `ops-logs-${randomUUID().slice(0, 8)}@example.com`;
-    const signUp = await call(endpoints().auth, 'POST', '/signUp', { body: { email, password: 'Passw0rdX', fullName: 'Log Reader' }, headers: { 'x-correlation-id': correlationId } });
+    const signUp = await call(endpoints().auth, 'POST', '/signUp', { body: { email, password: ACCOUNT_PASSWORD, fullName: 'Log Reader' }, headers: { 'x-correlation-id': correlationId } });
     expect(signUp.status).toBe(201);
 
     const lines = await eventually(() => logs('--function', 'signUp', '--since', '10m'), (l) => l.some((e) => e.correlationId === correlationId));

@@ -1,3 +1,4 @@
+import { stageNames } from '@shared/platform/config/deployment-names';
 import { localApiIds } from '../../api-ids';
 import { lambdaFunctions } from '../../catalog';
 import { main } from '../../cli';
@@ -86,9 +87,19 @@ describe('alarms', () => {
   });
 
   it('puts the stage into names outside dev, so stages sharing an account do not collide', () => {
-    const prod = alarmPlan('prod', localApiIds('prod')).map((a) => a.AlarmName);
+    const prodPlan = alarmPlan('prod', localApiIds('prod'));
+    const prod = prodPlan.map((a) => a.AlarmName);
     expect(prod).toEqual(expect.arrayContaining(['rt-message-errors-prod', 'realTimeService-prod-message-throttles']));
     expect(prod.filter((n) => plan.some((a) => a.AlarmName === n))).toEqual([]);
+    // …and watches that stage's own Messages table.
+    expect(prodPlan.find((a) => a.AlarmName === 'ddb-messages-throttles-prod')?.Dimensions).toEqual([{ Name: 'TableName', Value: 'Messages-prod' }]);
+    expect(plan.find((a) => a.AlarmName === 'ddb-messages-throttles')?.Dimensions).toEqual([{ Name: 'TableName', Value: 'Messages' }]);
+  });
+
+  it('follows a stage deployed with another name qualifier', () => {
+    const blue = alarmPlan('dev', localApiIds('dev'), stageNames('dev', 'blue'));
+    expect(blue.map((a) => a.AlarmName)).toEqual(expect.arrayContaining(['rt-message-errors-blue', 'ddb-messages-throttles-blue']));
+    expect(alarmPlan('prod', localApiIds('prod'), stageNames('prod', 'none')).map((a) => a.AlarmName)).toContain('rt-message-errors');
   });
 
   it('sees an alarm that already says the same as unchanged, and any difference as a change', () => {

@@ -1,5 +1,6 @@
 import { CloudWatchClient, ListMetricsCommand, PutDashboardCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { localClientConfig } from '../../../lib/local-aws';
 import { startLocalAws, type LocalAws } from '../../../local-cloud/aws/server';
 import { startDashboard, type DashboardServer, type RenderedWidget } from '../../../local/dashboard';
 import { recordLambdaTelemetry } from '../../../local/lambda-telemetry';
@@ -7,12 +8,12 @@ import { recordLambdaTelemetry } from '../../../local/lambda-telemetry';
 const REGION = 'ap-south-1';
 let aws: LocalAws;
 let dashboard: DashboardServer;
-let config: { region: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+let config: ReturnType<typeof localClientConfig>;
 
 beforeAll(async () => {
   aws = await startLocalAws({ port: 0, region: REGION, log: () => undefined });
   dashboard = await startDashboard({ port: 0, cloudwatchUrl: aws.url, region: REGION, stage: 'dev' });
-  config = { region: REGION, endpoint: aws.url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
+  config = localClientConfig(REGION, aws.url);
 });
 afterAll(async () => {
   await dashboard.stop();

@@ -1,4 +1,9 @@
-/** The SSM parameters the services read at run time (names as in the contract and operations guide). */
+/**
+ * The SSM parameters the services read at run time (names as in the contract and operations guide).
+ * A deployment other than the guide's keeps them under its own path (`/prod/WEBSOCKET_DOMAIN`, see
+ * deployment-names.ts); serverless.common.yml names and grants each one under the same key, and the
+ * local stack seeds each one: a unit test and the type checker keep the three lists equal.
+ */
 export const Parameter = {
   websocketDomain: '/WEBSOCKET_DOMAIN',
   websocketStage: '/WEBSOCKET_STAGE',

@@ -24,10 +24,16 @@ interface Entry {
 
 const BATCH = 10; // GetParameters accepts at most 10 names per call.
 
+/** '' or a path such as `/prod`: where a deployment keeps its parameters (deployment-names.ts). */
+const SSM_PREFIX = /^(\/[A-Za-z0-9_.-]+)*$/;
+
 /**
  * Configuration read from SSM Parameter Store at run time and cached for `ttlMs`, so a changed
  * parameter takes effect in every warm container within that time, without a redeploy.
  * Concurrent misses for the same names share one request.
+ *
+ * Callers ask by the contract's names (`/WEBSOCKET_DOMAIN`); a deployment that keeps its parameters
+ * under a path of its own says so with SSM_PREFIX (`/prod`), and `/prod/WEBSOCKET_DOMAIN` is read.
  */
 export class SsmConfig implements ConfigSource {
   private readonly cache = new Map<string, Entry>();
@@ -37,7 +43,10 @@ export class SsmConfig implements ConfigSource {
     private readonly ssm: SSMClient,
     private readonly ttlMs: number = Number(process.env.CONFIG_TTL_SECONDS ?? 30) * 1000,
     private readonly now: () => number = Date.now,
-  ) {}
+    private readonly prefix: string = process.env.SSM_PREFIX ?? '',
+  ) {
+    if (!SSM_PREFIX.test(prefix)) throw new Error(`SSM_PREFIX "${prefix}" is not a parameter path such as /prod (or empty)`);
+  }
 
   async get(name: ParameterName): Promise<string> {
     return (await this.getMany([name]))[name];
@@ -71,11 +80,12 @@ export class SsmConfig implements ConfigSource {
   }
 
   private async fetch(names: string[]): Promise<void> {
-    const out = await this.ssm.send(new GetParametersCommand({ Names: names, WithDecryption: true }));
+    const nameOf = new Map(names.map((n) => [`${this.prefix}${n}`, n]));
+    const out = await this.ssm.send(new GetParametersCommand({ Names: [...nameOf.keys()], WithDecryption: true }));
     const fetchedAt = this.now();
-    for (const p of out.Parameters ?? []) this.cache.set(p.Name!, { value: p.Value, fetchedAt });
-    for (const name of out.InvalidParameters ?? []) this.cache.set(name, { value: undefined, fetchedAt });
-    logger.debug('config.refreshed', { parameters: names, missing: out.InvalidParameters ?? [] });
+    for (const p of out.Parameters ?? []) this.cache.set(nameOf.get(p.Name!) ?? p.Name!, { value: p.Value, fetchedAt });
+    for (const name of out.InvalidParameters ?? []) this.cache.set(nameOf.get(name) ?? name, { value: undefined, fetchedAt });
+    logger.debug('config.refreshed', { parameters: [...nameOf.keys()], missing: out.InvalidParameters ?? [] });
   }
 }
 

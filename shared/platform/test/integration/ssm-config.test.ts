@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { stageNames } from '@shared/platform/config/deployment-names';
+import { ALL_PARAMETERS } from '@shared/platform/config/parameters';
 import { call, expectError, newUser } from '../../../../test/support/http';
 import { endpoints } from '../../../../test/support/stack';
 
@@ -14,12 +16,21 @@ function aws(...args: string[]): string {
 }
 
 describe('configuration read from SSM at run time', () => {
-  it('answers the seeded parameters through the AWS CLI', () => {
+  it('answers every parameter of the contract, seeded under the stage\'s names, through the AWS CLI', () => {
     const out = JSON.parse(aws('ssm', 'get-parameter', '--name', '/WEBSOCKET_STAGE'));
     expect(out.Parameter).toMatchObject({ Name: '/WEBSOCKET_STAGE', Value: endpoints().stage });
-    const names = ['/WEBSOCKET_DOMAIN', '/SNS_TOPIC_ARN', '/REDIS_HOST', '/REDIS_PORT', '/ENABLE_METRICS', '/CLIENT_ID', '/COGNITO_USER_POOL_ID',
-      '/USERS_TABLE_NAME', '/MESSAGE_TABLE_NAME', '/WEBSOCKET_TABLE_NAME', '/CONVERSATION_MEMBERS_TABLE', '/CONVERSATIONS_TABLE_NAME'];
-    for (const name of names) expect(JSON.parse(aws('ssm', 'get-parameter', '--name', name)).Parameter.Value).toBeTruthy();
+    // The stack seeds from parameters.ts itself (a value per key), so none can be left out.
+    const names = stageNames(endpoints().stage);
+    const wanted = ALL_PARAMETERS.map((p) => names.parameter(p));
+    const found: { Name: string; Value: string }[] = [];
+    for (let i = 0; i < wanted.length; i += 10) {
+      const got = JSON.parse(aws('ssm', 'get-parameters', '--names', ...wanted.slice(i, i + 10))); // at most 10 a call
+      expect(got.InvalidParameters).toEqual([]);
+      found.push(...got.Parameters);
+    }
+    expect(found.map((p) => p.Name).sort()).toEqual([...wanted].sort());
+    for (const p of found) expect(p.Value).toBeTruthy();
+    expect(JSON.parse(aws('ssm', 'get-parameter', '--name', names.parameters.usersTable)).Parameter.Value).toBe('Users');
   });
 
   it('takes a parameter changed with put-parameter --overwrite within the cache time, without a restart', async () => {

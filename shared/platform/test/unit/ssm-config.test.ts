@@ -49,4 +49,28 @@ describe('SsmConfig', () => {
     );
     expect(await config.find(Parameter.redisPort)).toBeUndefined();
   });
+
+  it('reads a deployment\'s parameters under its SSM_PREFIX, by the contract\'s names', async () => {
+    const ssm = fakeSsm({ '/prod/REDIS_HOST': 'prod-host', '/REDIS_HOST': 'dev-host', '/REDIS_PORT': '6379' });
+    const config = new SsmConfig(ssm.client, 30_000, Date.now, '/prod');
+    expect(await config.get(Parameter.redisHost)).toBe('prod-host');
+    // The unprefixed name of another deployment is never read in its place.
+    await expect(config.getMany([Parameter.redisHost, Parameter.redisPort])).rejects.toEqual(new MissingParameterError(['/REDIS_PORT']));
+    expect(ssm.calls).toEqual([['/prod/REDIS_HOST'], ['/prod/REDIS_PORT']]);
+  });
+
+  it('takes SSM_PREFIX from the environment, and refuses one that is not a path', async () => {
+    const previous = process.env.SSM_PREFIX;
+    try {
+      process.env.SSM_PREFIX = '/blue';
+      const ssm = fakeSsm({ '/blue/ENABLE_METRICS': 'true' });
+      expect(await new SsmConfig(ssm.client, 30_000).find(Parameter.enableMetrics)).toBe('true');
+      delete process.env.SSM_PREFIX;
+      expect(await new SsmConfig(fakeSsm({ '/ENABLE_METRICS': 'false' }).client, 30_000).find(Parameter.enableMetrics)).toBe('false');
+      for (const wrong of ['prod', '/prod/', 'prod/x', '/pr od']) expect(() => new SsmConfig(ssm.client, 30_000, Date.now, wrong)).toThrow(/SSM_PREFIX/);
+    } finally {
+      if (previous === undefined) delete process.env.SSM_PREFIX;
+      else process.env.SSM_PREFIX = previous;
+    }
+  });
 });

@@ -13,6 +13,7 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { LOCAL_CONFIRMATION_CODE, localClientConfig } from '../../../../lib/local-aws';
 import { type LocalCognito, startLocalCognito } from '../..';
 
 jest.setTimeout(60_000);
@@ -60,11 +61,7 @@ describe('startLocalCognito', () => {
     const t0 = Date.now();
     cognito = await startLocalCognito({ port: 0, region: REGION, dataDir, log: (l) => lines.push(l) });
     startMs = Date.now() - t0;
-    client = new CognitoIdentityProviderClient({
-      region: REGION,
-      endpoint: cognito.url,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    client = new CognitoIdentityProviderClient(localClientConfig(REGION, cognito.url));
   });
 
   afterAll(async () => {
@@ -85,7 +82,7 @@ describe('startLocalCognito', () => {
         ],
       }),
     );
-  const confirm = (email: string, code = '123456') =>
+  const confirm = (email: string, code = LOCAL_CONFIRMATION_CODE) =>
     client.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: code }));
   const signIn = (email: string, password = PASSWORD) =>
     client.send(
@@ -272,11 +269,7 @@ describe('startLocalCognito with PreventUserExistenceErrors and a custom code', 
       preventUserExistenceErrors: true,
       log: (l) => lines.push(l),
     });
-    const client = new CognitoIdentityProviderClient({
-      region: 'us-east-1',
-      endpoint: cognito.url,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const client = new CognitoIdentityProviderClient(localClientConfig('us-east-1', cognito.url));
     try {
       expect(cognito.userPoolId).toBe('us-east-1_LocalPool1');
       const signIn = client.send(

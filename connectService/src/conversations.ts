@@ -7,11 +7,11 @@ import { noSuchUsers, requireMember } from './conversation-access';
 import { ConversationViewSchema, conversationSummary, directConversationId, directKey, type ConversationView, type ConversationViews } from './conversation-view';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { EventNotifier } from './event-notifier';
-import type { ConversationStore, MemberDirectory, UserDirectory } from './ports';
+import type { ConversationStore, MembershipIndex, UserDirectory } from './ports';
 
 export interface ConversationDeps {
   conversations: ConversationStore;
-  members: MemberDirectory;
+  members: MembershipIndex;
   users: UserDirectory;
   views: ConversationViews;
   notifier: EventNotifier;

@@ -33,6 +33,10 @@ export interface ConversationStore {
 export interface MemberDirectory {
   get(conversationId: string, userId: string): Promise<Membership | undefined>;
   listMembers(conversationId: string): Promise<Membership[]>;
+}
+
+/** The directory with each user's memberships too (a separate index: only listing conversations needs it). */
+export interface MembershipIndex extends MemberDirectory {
   listUserConversations(userId: string): Promise<Membership[]>;
 }
 

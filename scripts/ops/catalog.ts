@@ -1,6 +1,6 @@
 import { MESSAGE_ID_INDEX } from '@shared/chat/adapters/dynamo-message-store';
-import { USER_CONVERSATIONS_INDEX } from '@shared/chat/adapters/members-table';
-import { USER_SEARCH_INDEXES } from '@shared/chat/adapters/users-table';
+import { USER_CONVERSATIONS_INDEX } from '@shared/chat/adapters/members-by-user-table';
+import { USER_SEARCH_INDEXES } from '@shared/chat/adapters/user-search-table';
 import { GUIDE_NAMES } from '@shared/platform/config/deployment-names';
 import { ALL_PARAMETERS, Parameter, type ParameterName } from '@shared/platform/config/parameters';
 

@@ -1,5 +1,5 @@
 import { answer, created } from '@shared/platform';
-import { members, route } from '../app';
+import { members, route } from '../app/members';
 import { MemberViewSchema } from '../members';
 import { AddMemberBody, ConversationPath } from '../schemas';
 

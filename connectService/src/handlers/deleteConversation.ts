@@ -1,5 +1,5 @@
 import { answer, noContent } from '@shared/platform';
-import { conversations, route } from '../app';
+import { conversations, route } from '../app/conversations';
 import { ConversationPath } from '../schemas';
 
 export const handler = route(

@@ -1,5 +1,5 @@
 import { answer, ok } from '@shared/platform';
-import { conversations, route } from '../app';
+import { conversations, route } from '../app/conversations';
 import { ConversationViewSchema } from '../conversation-view';
 import { ConversationPath } from '../schemas';
 

@@ -1,5 +1,5 @@
 import { answer, ok } from '@shared/platform';
-import { conversations, route } from '../app';
+import { conversations, route } from '../app/conversations';
 import { ConversationPageSchema } from '../conversations';
 import { ConversationsQuery } from '../schemas';
 

@@ -1,5 +1,5 @@
 import { answer, ok } from '@shared/platform';
-import { members, route } from '../app';
+import { members, route } from '../app/members';
 import { MemberListSchema } from '../members';
 import { ConversationPath } from '../schemas';
 

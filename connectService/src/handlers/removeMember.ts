@@ -1,5 +1,5 @@
 import { answer, noContent } from '@shared/platform';
-import { members, route } from '../app';
+import { members, route } from '../app/members';
 import { MemberPath } from '../schemas';
 
 export const handler = route(

@@ -1,5 +1,5 @@
 import { answer, ok } from '@shared/platform';
-import { route, userSearch } from '../app';
+import { route, userSearch } from '../app/search';
 import { UserPageSchema } from '../user-search';
 import { SearchUsersQuery } from '../schemas';
 

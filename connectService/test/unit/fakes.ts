@@ -5,7 +5,7 @@ import { ConversationViews } from '../../src/conversation-view';
 import { ConversationUseCases } from '../../src/conversations';
 import { EventNotifier } from '../../src/event-notifier';
 import { MemberUseCases } from '../../src/members';
-import type { ConversationStore, MemberDirectory, UnreadCounter, UserDirectory, UserSearchIndex } from '../../src/ports';
+import type { ConversationStore, MembershipIndex, UnreadCounter, UserDirectory, UserSearchIndex } from '../../src/ports';
 
 /**
  * In-memory stand-ins for the tables, with the same conditions as the DynamoDB adapter: a write
@@ -115,7 +115,7 @@ export class FakeTables implements ConversationStore, UserSearchIndex, UnreadCou
 }
 
 /** UserDirectory.getMany and MemberDirectory.get, which clash by name with ConversationStore's get. */
-export function directories(t: FakeTables): { members: MemberDirectory; users: UserDirectory } {
+export function directories(t: FakeTables): { members: MembershipIndex; users: UserDirectory } {
   return {
     members: {
       get: async (c: string, u: string) => {

@@ -1,4 +1,4 @@
-import { MembersTable } from '@shared/chat/adapters';
+import { MembersByUserTable } from '@shared/chat/adapters/members-by-user-table';
 import { Parameter } from '@shared/platform';
 import { RedisEphemeralPublisher, RedisEphemeralStream } from '../adapters/ephemeral-stream';
 import { RedisListCache } from '../adapters/list-cache';
@@ -20,7 +20,7 @@ const TYPING_LIMITS = { ttlMs: 5_000, maxStarts: 5, windowMs: 10_000 };
 
 /** Connections, fan-out, typing and presence: everything that reaches clients, with Redis in front. */
 const redis = new RedisConnection(runtime.config);
-const members = new MembersTable(runtime.db, () => runtime.config.get(Parameter.membersTable));
+const members = new MembersByUserTable(runtime.db, () => runtime.config.get(Parameter.membersTable));
 const audience = new Audience(members, connections, new RedisListCache(() => redis.ready(), CACHE_TTL_SECONDS));
 const ephemeral = new RedisEphemeralPublisher(redis);
 const typingState = new TypingState(redis, TYPING_LIMITS);

@@ -2,5 +2,6 @@
 export * from './members-table';
 export * from './conversations-table';
 export * from './users-table';
+// user-search-table.ts is imported by path: only the function that searches should carry its indexes.
 export * from './dynamo-message-store';
 export * from './sns-event-publisher';

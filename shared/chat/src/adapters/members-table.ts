@@ -2,10 +2,6 @@ import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryComman
 import { forbidden } from '@shared/platform/errors';
 import type { MemberRole, Membership } from '../members/membership';
 
-
-/** The GSI that lists a user's memberships without a Scan (key: userId + conversationId). */
-export const USER_CONVERSATIONS_INDEX = 'userConversationsIndex';
-
 const toMembership = (item: Record<string, unknown>): Membership => ({
   conversationId: item.conversationId as string,
   userId: item.userId as string,
@@ -18,7 +14,7 @@ const toMembership = (item: Record<string, unknown>): Membership => ({
 /** Reads of `conversation-members-table`, shared by every service that checks membership. */
 export class MembersTable {
   constructor(
-    private readonly db: DynamoDBDocumentClient,
+    protected readonly db: DynamoDBDocumentClient,
     readonly tableName: () => Promise<string>,
   ) {}
 
@@ -47,17 +43,7 @@ export class MembersTable {
     });
   }
 
-  /** Every conversation a user belongs to (one paginated Query on the user index). */
-  async listUserConversations(userId: string): Promise<Membership[]> {
-    return this.queryAll({
-      TableName: await this.tableName(),
-      IndexName: USER_CONVERSATIONS_INDEX,
-      KeyConditionExpression: 'userId = :u',
-      ExpressionAttributeValues: { ':u': userId },
-    });
-  }
-
-  private async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Membership[]> {
+  protected async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Membership[]> {
     const items: Membership[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {

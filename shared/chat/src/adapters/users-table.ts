@@ -1,14 +1,14 @@
 import {
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetItems, isConditionalCheckFailed } from '@shared/platform';
-import { normaliseForSearch, type SearchHit, type SearchPosition, type UserProfile, type UserSearchField } from '../users/user';
+import { normaliseForSearch, type UserProfile, type UserSearchField } from '../users/user';
 
-const toPublicProfile = (item: Record<string, unknown>): UserProfile => ({
+/** A `Users` item as the profile it holds. */
+export const toPublicProfile = (item: Record<string, unknown>): UserProfile => ({
   userId: item.userId as string,
   email: item.email as string,
   fullName: item.fullName as string,
@@ -18,22 +18,27 @@ const toPublicProfile = (item: Record<string, unknown>): UserProfile => ({
 });
 
 /**
- * Search keys for the sparse `nameSearchIndex` / `emailSearchIndex` GSIs: the partition is the
- * first character of the lower-cased value, the sort key the lower-cased value, so a prefix search
- * is one `begins_with` Query on one partition. Only confirmed users carry them, so only they can
- * be found.
+ * The search keys of a `Users` item, by what a search matches on: the partition is the first
+ * character of the normalised value, the sort key the normalised value, so a prefix search is one
+ * `begins_with` Query on one partition of a sparse index (user-search-table.ts holds the indexes).
+ * Only confirmed users carry them, so only they can be found.
  */
-function searchKeys(fullName: string, email: string): Record<string, string> {
-  const name = normaliseForSearch(fullName);
-  const mail = normaliseForSearch(email);
-  return { nameKey: name.charAt(0), nameSort: name, emailKey: mail.charAt(0), emailSort: mail };
-}
+export const SEARCH_KEYS = {
+  name: { partition: 'nameKey', sort: 'nameSort' },
+  email: { partition: 'emailKey', sort: 'emailSort' },
+} as const satisfies Record<UserSearchField, { partition: string; sort: string }>;
 
-/** The two search indexes by what they match on. */
-export const USER_SEARCH_INDEXES = {
-  name: { indexName: 'nameSearchIndex', partition: 'nameKey', sort: 'nameSort' },
-  email: { indexName: 'emailSearchIndex', partition: 'emailKey', sort: 'emailSort' },
-} as const satisfies Record<UserSearchField, { indexName: string; partition: string; sort: string }>;
+/** Sets the search keys of a confirmed user: what UpdateExpression and values that takes. */
+function searchKeyUpdate(fullName: string, email: string): { set: string; values: Record<string, string> } {
+  const values: Record<string, string> = {};
+  const set = (Object.keys(SEARCH_KEYS) as UserSearchField[]).flatMap((field) => {
+    const value = normaliseForSearch(field === 'name' ? fullName : email);
+    values[`:${field}P`] = value.charAt(0);
+    values[`:${field}S`] = value;
+    return [`${SEARCH_KEYS[field].partition} = :${field}P`, `${SEARCH_KEYS[field].sort} = :${field}S`];
+  });
+  return { set: set.join(', '), values };
+}
 
 /** The `Users` table: profiles, and the token revocation mark (see auth/revocations). */
 export class UsersTable {
@@ -58,54 +63,15 @@ export class UsersTable {
   }
 
   async markConfirmed(userId: string, fullName: string, email: string, now: string): Promise<void> {
-    const keys = searchKeys(fullName, email);
+    const keys = searchKeyUpdate(fullName, email);
     await this.db.send(
       new UpdateCommand({
         TableName: await this.tableName(),
         Key: { userId },
-        UpdateExpression:
-          'SET confirmed = :true, updatedAt = :now, nameKey = :nk, nameSort = :ns, emailKey = :ek, emailSort = :es',
-        ExpressionAttributeValues: {
-          ':true': true,
-          ':now': now,
-          ':nk': keys.nameKey,
-          ':ns': keys.nameSort,
-          ':ek': keys.emailKey,
-          ':es': keys.emailSort,
-        },
+        UpdateExpression: `SET confirmed = :true, updatedAt = :now, ${keys.set}`,
+        ExpressionAttributeValues: { ':true': true, ':now': now, ...keys.values },
       }),
     );
-  }
-
-  /**
-   * One page of confirmed users whose name (or email) starts with `prefix` (already normalised with
-   * normaliseForSearch), in index order, after `after`: one Query on one partition of the sparse
-   * index, reading at most `limit` items. `more` is false once the index has nothing further.
-   */
-  async searchByPrefix(
-    field: UserSearchField,
-    prefix: string,
-    options: { after?: SearchPosition; limit: number },
-  ): Promise<{ hits: SearchHit[]; more: boolean }> {
-    const index = USER_SEARCH_INDEXES[field];
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: await this.tableName(),
-        IndexName: index.indexName,
-        KeyConditionExpression: '#p = :p AND begins_with(#s, :prefix)',
-        ExpressionAttributeNames: { '#p': index.partition, '#s': index.sort },
-        ExpressionAttributeValues: { ':p': prefix.charAt(0), ':prefix': prefix },
-        ExclusiveStartKey: options.after
-          ? { [index.partition]: prefix.charAt(0), [index.sort]: options.after.sort, userId: options.after.userId }
-          : undefined,
-        Limit: options.limit,
-      }),
-    );
-    const hits = (out.Items ?? []).map((item) => ({
-      profile: toPublicProfile(item),
-      position: { sort: item[index.sort] as string, userId: item.userId as string },
-    }));
-    return { hits, more: Boolean(out.LastEvaluatedKey) };
   }
 
   async get(userId: string): Promise<UserProfile | undefined> {

@@ -26,9 +26,9 @@ module.exports = {
     {
       name: 'handler-not-to-adapter',
       severity: 'error',
-      comment: 'A handler reads like a sentence (schema → use case → answer): its use case comes from the composition root, never an adapter.',
+      comment: 'A handler reads like a sentence (schema → use case → answer): its use case comes from the composition root, never an adapter or the SDK.',
       from: { path: HANDLER },
-      to: { path: ADAPTER },
+      to: { path: [ADAPTER, INFRASTRUCTURE] },
     },
     {
       name: 'use-case-not-to-infrastructure',
@@ -61,7 +61,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    // The rule's own fixtures break it on purpose (test/architecture/dependency-rules.test.ts runs them).
+    // The rule's own fixtures break it on purpose (test/unit/dependency-rules.test.ts runs them).
     exclude: { path: ['(^|/)([.]esbuild[^/]*|[.]serverless|[.]local|coverage)/', '^test/architecture/fixtures/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },

@@ -1,11 +1,11 @@
-import { createRuntime, Parameter } from '@shared/platform';
+import { createHttpRuntime, Parameter } from '@shared/platform';
 import { UsersTable } from '@shared/chat/adapters';
 import { cognitoClient } from './adapters/cognito-client';
 import { CognitoIdentity } from './adapters/cognito-identity';
 import { AuthUseCases } from './auth';
 
 /** authService's composition root: built once per Lambda container. */
-export const runtime = createRuntime();
+export const runtime = createHttpRuntime();
 export const route = runtime.route;
 
 const cognitoSettings = async () => {

@@ -1,5 +1,5 @@
 import { chatEvent, type DurableEventType, type EventPublisher } from '@shared/chat/events/chat-event';
-import { logger, type Metrics } from '@shared/platform';
+import { logger, type MetricsSink } from '@shared/platform';
 
 /**
  * Publishes connectService's events after their write succeeded. A failed publish does not undo or
@@ -10,7 +10,7 @@ import { logger, type Metrics } from '@shared/platform';
 export class EventNotifier {
   constructor(
     private readonly events: EventPublisher,
-    private readonly metrics: Pick<Metrics, 'count'>,
+    private readonly metrics: Pick<MetricsSink, 'count'>,
   ) {}
 
   async publish(

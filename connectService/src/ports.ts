@@ -3,7 +3,7 @@ import type { Actor, Conversation, Membership, SearchHit, SearchPosition, UserPr
 /*
  * What connectService's use cases need from storage, as interfaces they own. The DynamoDB adapters
  * (ConversationsTable, MembersTable, UsersTable from shared/chat, and ./adapters) implement them and
- * are built in the composition root (app.ts); unit tests hand in the fakes of test/unit/fakes.ts.
+ * are built in the composition root (src/app/); unit tests hand in the fakes of test/unit/fakes.ts.
  *
  * Every write is conditioned on what the caller read and fails with ConcurrentChangeError when it
  * no longer holds, so use cases read, decide and write "if still as I saw it" (see concurrency.ts).

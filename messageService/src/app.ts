@@ -1,8 +1,8 @@
-import { createRuntime } from '@shared/platform';
+import { createHttpRuntime } from '@shared/platform';
 import { createMessageUseCases } from '@shared/chat/compose';
 
 /** messageService's composition root: built once per Lambda container. */
-export const runtime = createRuntime();
+export const runtime = createHttpRuntime();
 export const route = runtime.route;
 
 /** The same use cases realTimeService's WebSocket `message` route sends through. */

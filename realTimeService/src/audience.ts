@@ -17,11 +17,15 @@ const QUERIES_IN_FLIGHT = 10;
  * holds changes, and skipped (never waited for) while it is down.
  */
 export class Audience {
+  private readonly lists: ListInvalidation;
+
   constructor(
     private readonly members: MemberLists,
     private readonly connections: Pick<ConnectionStore, 'connectionsOf'>,
     private readonly cache: ListCache,
-  ) {}
+  ) {
+    this.lists = new ListInvalidation(cache);
+  }
 
   async membersOf(conversationId: string): Promise<string[]> {
     return (await this.membersOfMany([conversationId])).get(conversationId) ?? [];
@@ -50,16 +54,16 @@ export class Audience {
     return this.readThrough(userIds, cacheKey.connections, (missed) => this.connections.connectionsOf(missed));
   }
 
-  async forgetMembers(conversationId: string): Promise<void> {
-    await this.invalidate([cacheKey.members(conversationId)]);
+  forgetMembers(conversationId: string): Promise<void> {
+    return this.lists.forgetMembers(conversationId);
   }
 
-  async forgetConversations(userIds: readonly string[]): Promise<void> {
-    await this.invalidate(userIds.map(cacheKey.conversations));
+  forgetConversations(userIds: readonly string[]): Promise<void> {
+    return this.lists.forgetConversations(userIds);
   }
 
-  async forgetConnections(userId: string): Promise<void> {
-    await this.invalidate([cacheKey.connections(userId)]);
+  forgetConnections(userId: string): Promise<void> {
+    return this.lists.forgetConnections(userId);
   }
 
   private async readThrough(ids: readonly string[], keyOf: (id: string) => string, load: (missed: string[]) => Promise<Map<string, string[]>>): Promise<Map<string, string[]>> {
@@ -78,6 +82,27 @@ export class Audience {
     for (const id of missed) found.set(id, loaded.get(id) ?? []);
     await bestEffort('cache.fill', undefined, () => this.cache.fill(missed.map((id) => ({ key: keyOf(id), value: found.get(id)! })), cached.tokens));
     return found;
+  }
+
+}
+
+/**
+ * The cached lists' invalidations alone: what connect and disconnect need, without the member
+ * lists they never read.
+ */
+export class ListInvalidation {
+  constructor(private readonly cache: Pick<ListCache, 'invalidate'>) {}
+
+  async forgetMembers(conversationId: string): Promise<void> {
+    await this.invalidate([cacheKey.members(conversationId)]);
+  }
+
+  async forgetConversations(userIds: readonly string[]): Promise<void> {
+    await this.invalidate(userIds.map(cacheKey.conversations));
+  }
+
+  async forgetConnections(userId: string): Promise<void> {
+    await this.invalidate([cacheKey.connections(userId)]);
   }
 
   /*

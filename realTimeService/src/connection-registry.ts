@@ -1,5 +1,5 @@
-import { logger, type AuthenticatedUser, type Metrics } from '@shared/platform';
-import type { Audience } from './audience';
+import { logger, type AuthenticatedUser, type MetricsSink } from '@shared/platform';
+import type { ListInvalidation } from './audience';
 import type { ConnectionStore, EphemeralPublisher, Removal } from './ports';
 
 /**
@@ -17,9 +17,9 @@ export const CONNECTION_TTL_SECONDS = 3 * 3600;
 export class ConnectionRegistry {
   constructor(
     private readonly table: Pick<ConnectionStore, 'add' | 'remove' | 'activeConnections'>,
-    private readonly audience: Pick<Audience, 'forgetConnections'>,
+    private readonly audience: Pick<ListInvalidation, 'forgetConnections'>,
     private readonly ephemeral: Pick<EphemeralPublisher, 'publish'>,
-    private readonly metrics: Pick<Metrics, 'count' | 'gauge'>,
+    private readonly metrics: Pick<MetricsSink, 'count' | 'gauge'>,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 

@@ -1,4 +1,4 @@
-import { forEachLimited, logger, type Metrics } from '@shared/platform';
+import { forEachLimited, logger, type MetricsSink } from '@shared/platform';
 import type { ServerFrame } from '@shared/platform/websocket';
 import type { Audience } from './audience';
 import type { ConnectionGateway, PostOutcome } from './ports';
@@ -32,7 +32,7 @@ export class FanOut {
     private readonly audience: Pick<Audience, 'connectionsOf'>,
     private readonly gateway: ConnectionGateway,
     private readonly registry: Pick<ConnectionRegistry, 'forgetGone'>,
-    private readonly metrics: Pick<Metrics, 'count'>,
+    private readonly metrics: Pick<MetricsSink, 'count'>,
     options: FanOutOptions = {},
   ) {
     this.concurrency = options.concurrency ?? 25;

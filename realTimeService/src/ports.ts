@@ -115,6 +115,7 @@ export interface EphemeralStream {
   reader(consumer: string, options: { blockMs: number; leaseMs: number }): Promise<StreamReader | undefined>;
 }
 
+/** What a typing frame changes for the others in the conversation. */
 export type TypingChange = 'started' | 'stopped' | 'unchanged' | 'limited';
 
 export interface TypingLimits {

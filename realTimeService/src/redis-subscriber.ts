@@ -1,4 +1,4 @@
-import { logger, type Metrics } from '@shared/platform';
+import { logger, type MetricsSink } from '@shared/platform';
 import { serverFrame } from '@shared/platform/websocket';
 import type { Audience } from './audience';
 import type { EphemeralEvent, EphemeralStream, StreamEntry, StreamReader, TypingStore } from './ports';
@@ -60,7 +60,7 @@ export class RedisSubscriber {
     private readonly audience: Pick<Audience, 'membersOf' | 'membersOfMany' | 'conversationsOf'>,
     private readonly fanOut: Pick<FanOut, 'fanOutToUsers'>,
     private readonly registry: Pick<ConnectionRegistry, 'publishActiveConnections'>,
-    private readonly metrics: Pick<Metrics, 'count' | 'flush'>,
+    private readonly metrics: Pick<MetricsSink, 'count' | 'flush'>,
     options: SubscriberOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 100;

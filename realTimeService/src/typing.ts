@@ -1,4 +1,4 @@
-import { forbidden, logger, rateLimited, type AuthenticatedUser, type Metrics } from '@shared/platform';
+import { forbidden, logger, rateLimited, type AuthenticatedUser, type MetricsSink } from '@shared/platform';
 import type { Audience } from './audience';
 import type { EphemeralPublisher, TypingStore } from './ports';
 
@@ -12,7 +12,7 @@ export class Typing {
     private readonly audience: Pick<Audience, 'membersOf'>,
     private readonly state: Pick<TypingStore, 'update'>,
     private readonly ephemeral: Pick<EphemeralPublisher, 'publish'>,
-    private readonly metrics: Pick<Metrics, 'count'>,
+    private readonly metrics: Pick<MetricsSink, 'count'>,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 

@@ -1,5 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { LAST_MESSAGE, messageSortKey } from '@shared/chat/adapters';
+import { LAST_MESSAGE, messageSortKey } from '@shared/chat/adapters/dynamo-message-store';
 import type { UnreadCount, UnreadCounter } from '../ports';
 
 /**

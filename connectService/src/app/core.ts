@@ -1,4 +1,4 @@
-import { createRuntime, type ParameterName } from '@shared/platform';
+import { createHttpRuntime, type ParameterName } from '@shared/platform';
 
 /*
  * connectService's composition root, in parts so that each function's bundle carries only what it
@@ -6,7 +6,7 @@ import { createRuntime, type ParameterName } from '@shared/platform';
  * (every function), ./tables (conversations and members), ./conversations, ./members, ./search.
  * Each part is built once per Lambda container.
  */
-export const runtime = createRuntime();
+export const runtime = createHttpRuntime();
 export const route = runtime.route;
 
 /** A table name, read from SSM when first needed, so each function reads only its own. */

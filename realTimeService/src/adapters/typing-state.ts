@@ -2,7 +2,6 @@ import type { RedisConnection } from './redis-connection';
 import { withScript } from './redis-connection';
 import type { TypingChange, TypingLimits, TypingStore } from '../ports';
 
-/** What a typing frame changes for the others in the conversation. */
 /*
  * Who is typing where: one sorted set, member "<conversationId>|<userId>", score = when it lapses.
  * Only changes are announced: a `typing: true` while already typing just pushes the lapse time

@@ -1,4 +1,4 @@
 import { websocket } from '../app/core';
-import { registry } from '../app/delivery';
+import { registry } from '../app/registry';
 
 export const handler = websocket.lifecycle(({ ctx }) => registry.disconnect(ctx.connectionId, ctx.correlationId));

@@ -1,5 +1,5 @@
-import { websocket } from '../app/core';
-import { typing } from '../app/delivery';
+import { identifiedWebsocket } from '../app/identified';
+import { typing } from '../app/typing';
 import { TypingFrame } from '../schemas';
 
-export const handler = websocket.route({ frame: TypingFrame }, ({ frame, user, ctx }) => typing.update(user, frame, ctx.correlationId));
+export const handler = identifiedWebsocket.route({ frame: TypingFrame }, ({ frame, user, ctx }) => typing.update(user, frame, ctx.correlationId));

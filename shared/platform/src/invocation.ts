@@ -49,7 +49,8 @@ export async function invoke<R>(invocation: Invocation, hooks: InvocationHooks<R
       completed = { outcome: 'ok', ...hooks.describe?.(answer) };
       return answer;
     } catch (err) {
-      const rejected = isClientError(err);
+      // A client's mistake only where there is a client to answer; elsewhere (SNS, schedule) it is ours.
+      const rejected = hooks.answerFailure !== undefined && isClientError(err);
       if (rejected) logger.info('request.rejected', { status: err.status, code: err.code, reason: err.message });
       else logger.error('request.failed', { error: err });
       if (!hooks.answerFailure) throw err;
@@ -57,7 +58,7 @@ export async function invoke<R>(invocation: Invocation, hooks: InvocationHooks<R
       completed = { outcome: rejected ? 'rejected' : 'failed', ...hooks.describe?.(answer) };
       return answer;
     } finally {
-      await hooks.flush();
+      await hooks.flush().catch((err: unknown) => logger.warn('metrics.flush_failed', { error: err }));
       logger.info('request.completed', { ...completed, durationMs: Date.now() - started });
     }
   });

@@ -10,20 +10,27 @@ export interface RetryPolicy {
    * callers that collided spread out instead of colliding again. Without it, retry at once (the
    * attempt re-reads, and the race is already decided).
    */
-  backoff?: { baseMs: number; capMs?: number };
+  backoff?: Backoff;
   /** Asked after each wait: no further attempt starts once it says false (a time budget). */
   keepTrying?: () => boolean;
-  /** Called before each retry, e.g. to count it. */
+  /** Called after each attempt that asked for another, before the wait, e.g. to count it. */
   onRetry?: (attempt: number) => void;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
 
+export interface Backoff {
+  baseMs: number;
+  capMs?: number;
+  /** false: wait the whole exponential step (for a service's own throttling of batch items), not a random share. */
+  jitter?: boolean;
+}
+
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The wait after failed attempt `attempt` (1-based) under `backoff`. */
-export const backoffMs = (attempt: number, backoff: { baseMs: number; capMs?: number }, random: () => number = Math.random): number =>
-  Math.round(random() * Math.min(backoff.capMs ?? Number.POSITIVE_INFINITY, backoff.baseMs * 2 ** attempt));
+export const backoffMs = (attempt: number, backoff: Backoff, random: () => number = Math.random): number =>
+  Math.round((backoff.jitter === false ? 1 : random()) * Math.min(backoff.capMs ?? 10_000, backoff.baseMs * 2 ** attempt));
 
 /**
  * The one retry loop, for optimistic concurrency (read, decide, write "if still as I saw it") and

@@ -190,7 +190,7 @@ export class ConversationsTable {
   private async deleteMemberships(membersTable: string, keys: Record<string, string>[]): Promise<void> {
     for (let i = 0; i < keys.length; i += 25) {
       let requests: { DeleteRequest?: { Key?: Record<string, unknown> } }[] = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-      const done = await retry({ attempts: 8, backoff: { baseMs: 50 } }, async () => {
+      const done = await retry({ attempts: 8, backoff: { baseMs: 50, jitter: false } }, async () => {
         const out: BatchWriteCommandOutput = await this.db.send(new BatchWriteCommand({ RequestItems: { [membersTable]: requests as never } }));
         requests = out.UnprocessedItems?.[membersTable] ?? [];
         return requests.length ? RETRY : true;

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { conflict, forbidden, logger, notFound, retry, RETRY, type RetryPolicy } from '@shared/platform';
+import { conflict, forbidden, logger, notFound, retry, RETRY, type MetricsSink, type RetryPolicy } from '@shared/platform';
 import { chatEvent, type ChatEvent, type DurableEventType, type EventPublisher } from '../events/chat-event';
 import { canManageMembers, MANAGER_ROLES, type Membership } from '../members/membership';
 import { decodeBeforeCursor, encodeBeforeCursor } from './cursor';
@@ -35,11 +35,6 @@ export interface MessageUseCaseOptions {
   newId?: () => string;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
-}
-
-/** Counts what operators watch; `Metrics` in production. */
-export interface MetricsSink {
-  count(name: string, value?: number): void;
 }
 
 const OUTBOX_BATCH = 25;

@@ -13,7 +13,7 @@ export async function batchGetItems(
   const items: Record<string, unknown>[] = [];
   for (let i = 0; i < keys.length; i += 100) {
     let pending: Record<string, unknown>[] = keys.slice(i, i + 100);
-    const done = await retry({ attempts: 5, backoff: { baseMs: 50 } }, async () => {
+    const done = await retry({ attempts: 5, backoff: { baseMs: 50, jitter: false } }, async () => {
       const out: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
       items.push(...(out.Responses?.[table] ?? []));
       pending = out.UnprocessedKeys?.[table]?.Keys ?? [];

@@ -6,6 +6,14 @@ const MAX_DATUMS_PER_CALL = 1000;
 
 export type Dimensions = Record<string, string>;
 
+/** What use cases count through, as a port: Metrics in production, RecordingMetrics (shared/platform/test/fakes.ts) in tests. */
+export interface MetricsSink {
+  count(name: string, value?: number): void;
+  /** A level rather than an event count (e.g. ActiveConnections). */
+  gauge(name: string, value: number): void;
+  flush(): Promise<void>;
+}
+
 /**
  * Custom metrics, buffered during one invocation and sent in one PutMetricData call at its end,
  * and only while `isEnabled()` says so (the `/ENABLE_METRICS` SSM parameter, read at run time).
@@ -15,7 +23,7 @@ export type Dimensions = Record<string, string>;
  *   metrics.count('MessagesPublished', delivered);
  *   await metrics.flush();
  */
-export class Metrics {
+export class Metrics implements MetricsSink {
   private buffer: MetricDatum[] = [];
 
   constructor(

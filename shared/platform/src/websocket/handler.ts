@@ -31,8 +31,10 @@ export interface WebSocketDeps {
   /**
    * The user behind a connection, as recorded when it connected, with whatever checks the service
    * applies per frame (e.g. token revocation). Throws an AppError (401) when there is none.
+   * Without it, only anonymous routes and lifecycle handlers can be made (a function that needs no
+   * user then carries no code that looks one up).
    */
-  identify: (connectionId: string) => Promise<AuthenticatedUser>;
+  identify?: (connectionId: string) => Promise<AuthenticatedUser>;
 }
 
 export interface WebSocketContext {
@@ -84,6 +86,8 @@ export function websocketRoutes(deps: WebSocketDeps) {
   function route<F = string>(spec: FrameSpec<F> & { anonymous: true }, fn: (input: FrameInput<F, false>) => Promise<ServerFrame | void>): Handler;
   function route<F = string>(spec: FrameSpec<F>, fn: (input: FrameInput<F, true>) => Promise<ServerFrame | void>): Handler;
   function route<F>(spec: FrameSpec<F>, fn: (input: FrameInput<F, boolean>) => Promise<ServerFrame | void>): Handler {
+    const identify = deps.identify;
+    if (!spec.anonymous && !identify) throw new Error('A route with a user needs websocketRoutes({ identify })');
     return (event, context) => {
       let parsed: unknown;
       return invocation(event, context, {
@@ -92,7 +96,7 @@ export function websocketRoutes(deps: WebSocketDeps) {
           const raw = frameText(event, spec.maxFrameBytes ?? DEFAULT_MAX_FRAME);
           parsed = spec.frame ? parseJson(raw) : raw;
           const frame = spec.frame ? validate(spec.frame, parsed, 'frame') : (raw as F);
-          const user = spec.anonymous ? undefined : await deps.identify(ctx.connectionId);
+          const user = spec.anonymous ? undefined : await identify!(ctx.connectionId);
           const answer = await fn({ frame, raw, user, ctx });
           return answer ? reply(answer) : { statusCode: 200 };
         },

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { fields } from '@shared/platform';
 import { DURABLE_EVENT_TYPES } from '@shared/chat';
 import { SendMessageInput } from '@shared/chat/messages';
+import { TYPING_LIMITS } from './typing';
 
 /** The actions a client may send; anything else reaches `$default`, which names these. */
 export const SUPPORTED_ACTIONS = ['message', 'typing', 'ping'] as const;
@@ -19,7 +20,7 @@ export const PingFrame = v.strictObject({ action: v.literal('ping') });
 
 /** The frames realTimeService sends besides durable events: what each carries, and to whom (the WebSocket document says this). */
 export const SERVER_FRAMES = {
-  typing: '{conversationId, userId, isTyping}, to the other members (never the typist); `isTyping: true` lapses into false after 5 s',
+  typing: `{conversationId, userId, isTyping}, to the other members (never the typist); \`isTyping: true\` lapses into false after ${TYPING_LIMITS.ttlMs / 1000} s`,
   presence: '{userId, status: online|offline, at}, to everyone who shares a conversation with the user',
   ack: "{clientMessageId, messageId, seq, conversationId}, to the sender's connection, answering its `message` frame",
   pong: '{}, answering `ping`',

@@ -1,6 +1,9 @@
 import { forbidden, logger, rateLimited, type AuthenticatedUser, type MetricsSink } from '@shared/platform';
 import type { Audience } from './audience';
-import type { EphemeralPublisher, TypingStore } from './ports';
+import type { EphemeralPublisher, TypingLimits, TypingStore } from './ports';
+
+/** `typing: true` lapses 5 s after the last one; at most 5 starts per user and conversation per 10 s. */
+export const TYPING_LIMITS: TypingLimits = { ttlMs: 5_000, maxStarts: 5, windowMs: 10_000 };
 
 /**
  * The `typing` route: members tell the others they are typing. Only changes travel (see

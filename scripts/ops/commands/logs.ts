@@ -1,4 +1,5 @@
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { forEachLimited } from '@shared/platform/concurrency';
 import { lambdaFunctions, SERVICES, type LambdaFunction } from '../catalog';
 import { listOption, stringOption, type Command } from '../command';
 import { parseSince, UsageError } from '../output';
@@ -51,26 +52,22 @@ export async function readLogs(
   range: { start: number; end?: number; pattern?: string; limit?: number },
 ): Promise<LogLine[]> {
   const lines: LogLine[] = [];
-  const queue = [...groups];
-  const worker = async () => {
-    for (let g = queue.shift(); g; g = queue.shift()) {
-      let token: string | undefined;
-      try {
-        do {
-          const out = await logs.send(new FilterLogEventsCommand({
-            logGroupName: g.logGroup, startTime: range.start, endTime: range.end, filterPattern: range.pattern, nextToken: token,
-          }));
-          for (const e of out.events ?? []) {
-            lines.push({ logGroup: g.logGroup, source: g.source, eventId: e.eventId ?? `${e.timestamp}/${e.message}`, timestamp: e.timestamp ?? 0, message: (e.message ?? '').trimEnd() });
-          }
-          token = out.nextToken;
-        } while (token);
-      } catch (err) {
-        if ((err as Error).name !== 'ResourceNotFoundException') throw err;
-      }
+  await forEachLimited(groups, CONCURRENCY, async (g) => {
+    let token: string | undefined;
+    try {
+      do {
+        const out = await logs.send(new FilterLogEventsCommand({
+          logGroupName: g.logGroup, startTime: range.start, endTime: range.end, filterPattern: range.pattern, nextToken: token,
+        }));
+        for (const e of out.events ?? []) {
+          lines.push({ logGroup: g.logGroup, source: g.source, eventId: e.eventId ?? `${e.timestamp}/${e.message}`, timestamp: e.timestamp ?? 0, message: (e.message ?? '').trimEnd() });
+        }
+        token = out.nextToken;
+      } while (token);
+    } catch (err) {
+      if ((err as Error).name !== 'ResourceNotFoundException') throw err;
     }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  });
   lines.sort((a, b) => a.timestamp - b.timestamp);
   return range.limit ? lines.slice(-range.limit) : lines;
 }

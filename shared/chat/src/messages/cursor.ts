@@ -6,6 +6,7 @@ import { badRequest } from '@shared/platform/errors';
  */
 
 const VERSION = 'm1';
+const CURSOR = new RegExp(`^${VERSION}:(\\d{1,12})$`);
 
 export function encodeBeforeCursor(seq: number): string {
   return Buffer.from(`${VERSION}:${seq}`, 'utf8').toString('base64url');
@@ -13,7 +14,7 @@ export function encodeBeforeCursor(seq: number): string {
 
 /** The seq a `before` cursor stands for, or 400 naming `before` for anything we did not issue. */
 export function decodeBeforeCursor(cursor: string): number {
-  const match = /^m1:(\d{1,12})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   const seq = match ? Number(match[1]) : NaN;
   if (!Number.isSafeInteger(seq) || seq < 1) throw badRequest('before: is not a cursor returned by this API', 'before');
   return seq;

@@ -1,5 +1,7 @@
 import type { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { Metrics } from '../../src/observability/metrics';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Metrics, METRICS_NAMESPACE } from '../../src/observability/metrics';
 
 function fakeCloudWatch(fail = false) {
   const sent: PutMetricDataCommand[] = [];
@@ -56,5 +58,12 @@ describe('Metrics', () => {
     const metrics = new Metrics(fakeCloudWatch(true).client, async () => true);
     metrics.count('X');
     await expect(metrics.flush()).resolves.toBeUndefined();
+  });
+});
+
+describe('the metrics namespace', () => {
+  it('is the one the functions are allowed to publish to (serverless.common.yml), or PutMetricData would be denied and the flush would only log it', () => {
+    const common = fs.readFileSync(path.resolve(__dirname, '../../../../serverless.common.yml'), 'utf8');
+    expect(common).toMatch(new RegExp(`cloudwatch:namespace: ${METRICS_NAMESPACE}\\s*$`, 'm'));
   });
 });
